@@ -72,7 +72,7 @@ public readonly record struct Command
     /// <summary>The token an order names, the winning token of a resolution, or the token a market cancel is limited to.</summary>
     public Outcome Outcome { get; init; }
 
-    /// <summary>Whether <see cref="CancelMarketOrders"/> is limited to <see cref="Outcome"/>'s token.</summary>
+    /// <summary>Whether <see cref="CommandKind.CancelMarketOrders"/> is limited to <see cref="Outcome"/>'s token.</summary>
     public bool HasOutcome { get; init; }
 
     /// <summary>BUY or SELL.</summary>

@@ -1,0 +1,967 @@
+using System.Diagnostics;
+
+namespace Polysim.MatchingEngine;
+
+/// <summary>Order placement, matching, settlement, cancels and expiry.</summary>
+public sealed partial class Engine
+{
+    private const int Scale = Units.PriceScale;
+
+    private static long CeilDiv(long value, long divisor) => (value + divisor - 1) / divisor;
+
+    private RejectCode PlaceOrder(in Command c)
+    {
+        if (!CanTrade(c.Account))
+        {
+            return RejectCode.AccountNotFound;
+        }
+
+        var market = FindMarket(c.Market);
+        if (market is null)
+        {
+            return RejectCode.MarketNotFound;
+        }
+
+        if (market.Status != MarketStatus.Active)
+        {
+            return RejectCode.MarketClosed;
+        }
+
+        if (_orderIndex.ContainsKey(c.OrderId))
+        {
+            return RejectCode.DuplicateOrderId;
+        }
+
+        if (c.Outcome is not (Outcome.Yes or Outcome.No))
+        {
+            return RejectCode.InvalidOutcome;
+        }
+
+        if (c.Side is not (Side.Buy or Side.Sell) || c.TimeInForce > TimeInForce.Fak)
+        {
+            return RejectCode.InvalidCommand;
+        }
+
+        if (c.Quantity <= 0 || c.Quantity > Units.MaxAmount)
+        {
+            return RejectCode.InvalidQuantity;
+        }
+
+        if (c.IsBudget && c.Side != Side.Buy)
+        {
+            return RejectCode.BudgetOnlyForBuy;
+        }
+
+        var price = c.Price;
+        var tick = market.Tick;
+        if (price <= 0 || price >= Scale)
+        {
+            return RejectCode.InvalidPrice;
+        }
+
+        if (price % tick != 0)
+        {
+            return RejectCode.InvalidTickSize;
+        }
+
+        if (price < tick || price > Scale - tick)
+        {
+            return RejectCode.InvalidPrice;
+        }
+
+        var immediate = c.TimeInForce is TimeInForce.Fok or TimeInForce.Fak;
+        if (c.PostOnly && immediate)
+        {
+            return RejectCode.PostOnlyInvalidTimeInForce;
+        }
+
+        if (c.TimeInForce == TimeInForce.Gtd ? c.Expiration < _now + Units.MinGtdLifetimeMs : c.Expiration != 0)
+        {
+            return RejectCode.InvalidExpiration;
+        }
+
+        var shares = c.IsBudget ? c.Quantity * Scale / price : c.Quantity;
+        if (shares == 0)
+        {
+            return RejectCode.InvalidQuantity;
+        }
+
+        if (!immediate && shares < market.Parameters.MinimumSize)
+        {
+            return RejectCode.BelowMinimumSize;
+        }
+
+        var isBid = (c.Side == Side.Buy) == (c.Outcome == Outcome.Yes);
+        var bookLimit = c.Outcome == Outcome.Yes ? price : Scale - price;
+        var crosses = isBid ? market.BestAsk <= bookLimit : market.BestBid >= bookLimit;
+        long cost = 0;
+        if (c.Side == Side.Buy)
+        {
+            cost = c.IsBudget ? c.Quantity : CeilDiv(c.Quantity * price, Scale);
+            var notionalBelowMinimum = c.IsBudget
+                ? c.Quantity < Units.MinMarketableBuyNotional
+                : c.Quantity * price < Units.MinMarketableBuyNotional * Scale;
+            if (crosses && notionalBelowMinimum)
+            {
+                return RejectCode.BelowMinimumNotional;
+            }
+        }
+
+        if (c.PostOnly && crosses)
+        {
+            return RejectCode.PostOnlyWouldCross;
+        }
+
+        if (c.Side == Side.Buy)
+        {
+            if (_cashAvailable[c.Account] < cost)
+            {
+                return RejectCode.InsufficientBalance;
+            }
+        }
+        else
+        {
+            var held = FindPosition(c.Account, c.Market, c.Outcome);
+            if (held < 0 || _posAvailable[held] < c.Quantity)
+            {
+                return RejectCode.InsufficientPosition;
+            }
+        }
+
+        if (immediate)
+        {
+            var complete = DryRun(market, c.Account, isBid, bookLimit, c.Outcome, c.IsBudget, c.Quantity, out var fillable);
+            if (c.TimeInForce == TimeInForce.Fok && !complete)
+            {
+                return RejectCode.FokNotFilled;
+            }
+
+            if (c.TimeInForce == TimeInForce.Fak && fillable == 0)
+            {
+                return RejectCode.FakNoMatch;
+            }
+        }
+
+        var position = GetOrCreatePosition(c.Account, c.Market, c.Outcome);
+        var t = AllocateOrder();
+        ref var taker = ref _orders[t];
+        taker.Id = c.OrderId;
+        taker.Account = c.Account;
+        taker.Market = c.Market;
+        taker.Position = position;
+        taker.Outcome = c.Outcome;
+        taker.Side = c.Side;
+        taker.TimeInForce = c.TimeInForce;
+        taker.PostOnly = c.PostOnly;
+        taker.BookPrice = bookLimit;
+        taker.Expiration = c.Expiration;
+        taker.Original = shares;
+        taker.Remaining = shares;
+        taker.Budget = c.IsBudget ? c.Quantity : 0;
+        taker.Next = taker.Prev = -1;
+        if (c.Side == Side.Buy)
+        {
+            taker.Reserved = cost;
+            _cashAvailable[c.Account] -= cost;
+            _cashReserved[c.Account] += cost;
+            TouchAccount(c.Account);
+        }
+        else
+        {
+            taker.Reserved = c.Quantity;
+            _posAvailable[position] -= c.Quantity;
+            _posReserved[position] += c.Quantity;
+            TouchPosition(position);
+        }
+
+        _orderIndex.Add(c.OrderId, t);
+        LinkToAccount(t);
+
+        ref var accepted = ref NewEvent(EventKind.OrderAccepted);
+        accepted.OrderId = c.OrderId;
+        accepted.Account = c.Account;
+        accepted.Market = c.Market;
+        accepted.Outcome = c.Outcome;
+        accepted.Side = c.Side;
+        accepted.Price = price;
+        accepted.Size = shares;
+        accepted.Remaining = shares;
+        accepted.Amount = taker.Budget;
+        accepted.TimeInForce = c.TimeInForce;
+
+        var selfTradeStop = crosses && Match(market, t);
+        FinishTaker(market, t, selfTradeStop);
+        return RejectCode.None;
+    }
+
+    /// <summary>Walks the opposite side without changing anything: how much the order would fill, and whether completely.</summary>
+    /// <remarks>Mirrors <see cref="Match"/> exactly (capacity, budget arithmetic, self-trade prevention), so that a FOK
+    /// rejected here has no effect and a FOK accepted here fills completely.</remarks>
+    private bool DryRun(MarketState market, int account, bool isBid, int bookLimit, Outcome outcome, bool budget, long quantity, out long filled)
+    {
+        filled = 0;
+        var stp = _stp[account];
+        var remaining = budget ? 0 : quantity;
+        var left = budget ? quantity * Scale : 0;
+        var levels = isBid ? market.Asks : market.Bids;
+        var price = isBid ? market.BestAsk : market.BestBid;
+        while (isBid ? price <= bookLimit : price >= bookLimit && price > MarketState.NoBid)
+        {
+            var own = outcome == Outcome.Yes ? price : Scale - price;
+            if (stp == SelfTradePrevention.Off)
+            {
+                var cap = budget ? left / own : remaining;
+                if (cap == 0)
+                {
+                    return true;
+                }
+
+                var take = Math.Min(cap, levels[price].Size);
+                filled += take;
+                if (budget)
+                {
+                    left -= take * own;
+                }
+                else
+                {
+                    remaining -= take;
+                }
+
+                if (take < levels[price].Size)
+                {
+                    return true;
+                }
+            }
+            else
+            {
+                for (var o = levels[price].Head; o >= 0; o = _orders[o].Next)
+                {
+                    if (_orders[o].Account == account)
+                    {
+                        if (stp == SelfTradePrevention.CancelResting)
+                        {
+                            continue;
+                        }
+
+                        return false;
+                    }
+
+                    var cap = budget ? left / own : remaining;
+                    if (cap == 0)
+                    {
+                        return true;
+                    }
+
+                    var take = Math.Min(cap, _orders[o].Remaining);
+                    filled += take;
+                    if (budget)
+                    {
+                        left -= take * own;
+                    }
+                    else
+                    {
+                        remaining -= take;
+                    }
+
+                    if (take < _orders[o].Remaining)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            price = isBid ? market.AskPrices.NextAtOrAbove(price + 1) : market.BidPrices.PrevAtOrBelow(price - 1);
+            if (price < 0)
+            {
+                break;
+            }
+        }
+
+        var limitOwn = outcome == Outcome.Yes ? bookLimit : Scale - bookLimit;
+        return budget ? left / limitOwn == 0 : remaining == 0;
+    }
+
+    /// <summary>Matches the taker against the opposite side; true when self-trade prevention stopped it.</summary>
+    private bool Match(MarketState market, int t)
+    {
+        var isBid = _orders[t].IsBid;
+        var limit = _orders[t].BookPrice;
+        var account = _orders[t].Account;
+        var stp = _stp[account];
+        var levels = isBid ? market.Asks : market.Bids;
+        var autoTick = false;
+        while (true)
+        {
+            var price = isBid ? market.BestAsk : market.BestBid;
+            if (isBid ? price > limit : price < limit || price == MarketState.NoBid)
+            {
+                break;
+            }
+
+            var takerOwn = _orders[t].Outcome == Outcome.Yes ? price : Scale - price;
+            var cursor = levels[price].Head;
+            while (cursor >= 0)
+            {
+                var next = _orders[cursor].Next;
+                if (_orders[cursor].Account == account && stp != SelfTradePrevention.Off)
+                {
+                    if (stp == SelfTradePrevention.CancelIncoming)
+                    {
+                        CheckAutoTick(market, autoTick);
+                        return true;
+                    }
+
+                    RemoveOrder(cursor, EventKind.OrderCancelled, CancelReason.SelfTrade);
+                    cursor = next;
+                    continue;
+                }
+
+                ref var taker = ref _orders[t];
+                var cap = taker.Budget > 0 ? (taker.Budget * Scale - taker.Notional) / takerOwn : taker.Remaining;
+                if (cap <= 0)
+                {
+                    CheckAutoTick(market, autoTick);
+                    return false;
+                }
+
+                Fill(market, t, cursor, price, Math.Min(cap, _orders[cursor].Remaining));
+                autoTick |= price > 9_600 || price < 400;
+                cursor = next;
+            }
+        }
+
+        CheckAutoTick(market, autoTick);
+        return false;
+    }
+
+    private void CheckAutoTick(MarketState market, bool tradedAtExtreme)
+    {
+        if (tradedAtExtreme && market.Parameters.AutoTickSize && market.Tick == 100)
+        {
+            ChangeTick(market, 10);
+        }
+    }
+
+    /// <summary>Settles one fill between the taker and one maker at the maker's book price.</summary>
+    private void Fill(MarketState market, int t, int m, int bookPrice, long size)
+    {
+        ref var taker = ref _orders[t];
+        ref var maker = ref _orders[m];
+        var takerOwn = taker.Outcome == Outcome.Yes ? bookPrice : Scale - bookPrice;
+        var makerOwn = maker.Outcome == Outcome.Yes ? bookPrice : Scale - bookPrice;
+        var matchType = taker.Side == maker.Side
+            ? (taker.Side == Side.Buy ? MatchType.Mint : MatchType.Merge)
+            : MatchType.Normal;
+        var fee = 0L;
+        var feeAccount = _options.FeeAccount;
+
+        // Taker side.
+        var takerCash = SettleCash(ref taker, size, takerOwn);
+        long paid = 0, received = 0;
+        if (taker.Side == Side.Buy)
+        {
+            paid += takerCash;
+            fee = market.Parameters.TakerFeeRate == 0 ? 0 : Math.Min(size, TakerFee(market.Parameters, size, takerOwn, inShares: true));
+            _posAvailable[taker.Position] += size - fee;
+            if (fee > 0)
+            {
+                var feePosition = GetOrCreatePosition(feeAccount, taker.Market, taker.Outcome);
+                _posAvailable[feePosition] += fee;
+                TouchPosition(feePosition);
+            }
+        }
+        else
+        {
+            received += takerCash;
+            fee = market.Parameters.TakerFeeRate == 0 ? 0 : Math.Min(takerCash, TakerFee(market.Parameters, size, takerOwn, inShares: false));
+            takerCash -= fee;
+            _cashAvailable[taker.Account] += takerCash;
+            _cashAvailable[feeAccount] += fee;
+            taker.Reserved -= size;
+            _posReserved[taker.Position] -= size;
+        }
+
+        // Maker side: always at its own limit, never a fee.
+        var makerCash = SettleCash(ref maker, size, makerOwn);
+        if (maker.Side == Side.Buy)
+        {
+            paid += makerCash;
+            _posAvailable[maker.Position] += size;
+        }
+        else
+        {
+            received += makerCash;
+            _cashAvailable[maker.Account] += makerCash;
+            maker.Reserved -= size;
+            _posReserved[maker.Position] -= size;
+        }
+
+        var collateralChange = matchType switch
+        {
+            MatchType.Mint => size,
+            MatchType.Merge => -size,
+            _ => 0,
+        };
+        market.Collateral += collateralChange;
+
+        // What payers paid beyond what receivers and collateral took: cumulative rounding, never negative in total.
+        _cashAvailable[feeAccount] += paid - received - collateralChange;
+
+        taker.Filled += size;
+        maker.Filled += size;
+        maker.Remaining -= size;
+        taker.Remaining = taker.Budget > 0
+            ? (taker.Budget * Scale - taker.Notional) / (taker.Outcome == Outcome.Yes ? taker.BookPrice : Scale - taker.BookPrice)
+            : taker.Remaining - size;
+        if (maker.Side == Side.Buy)
+        {
+            ReleaseExcess(ref maker);
+        }
+
+        TouchAccount(taker.Account);
+        TouchAccount(maker.Account);
+        TouchAccount(feeAccount);
+        TouchPosition(taker.Position);
+        TouchPosition(maker.Position);
+        market.LastTradePrice = bookPrice;
+
+        ref var e = ref NewEvent(EventKind.Trade);
+        e.TradeId = ++_tradeCount;
+        e.Market = market.Id;
+        e.OrderId = taker.Id;
+        e.OtherOrderId = maker.Id;
+        e.Account = taker.Account;
+        e.OtherAccount = maker.Account;
+        e.Outcome = taker.Outcome;
+        e.OtherOutcome = maker.Outcome;
+        e.Side = taker.Side;
+        e.OtherSide = maker.Side;
+        e.Price = takerOwn;
+        e.OtherPrice = makerOwn;
+        e.Size = size;
+        e.Fee = fee;
+        e.FeeInShares = taker.Side == Side.Buy;
+        e.Amount = takerCash;
+        e.OtherAmount = makerCash;
+        e.MatchType = matchType;
+        e.Remaining = taker.Remaining;
+        e.OtherRemaining = maker.Remaining;
+
+        EmitFilled(ref maker, size);
+        EmitFilled(ref taker, size);
+
+        ref var level = ref (maker.IsBid ? market.Bids : market.Asks)[bookPrice];
+        level.Size -= size;
+        if (maker.Remaining == 0)
+        {
+            UnlinkFromLevel(market, m);
+            UnlinkFromAccount(m);
+            _orderIndex.Remove(maker.Id);
+            FreeOrder(m);
+        }
+
+        EmitLevel(market, bookPrice, bid: !taker.IsBid);
+    }
+
+    /// <summary>Adds a fill to the order's notional and returns the cash it pays (BUY) or receives (SELL) on it.</summary>
+    private long SettleCash(ref OrderSlot order, long size, int ownPrice)
+    {
+        var before = order.Notional;
+        var after = before + (size * ownPrice);
+        order.Notional = after;
+        if (order.Side == Side.Sell)
+        {
+            return (after / Scale) - (before / Scale);
+        }
+
+        var pay = CeilDiv(after, Scale) - CeilDiv(before, Scale);
+        order.Reserved -= pay;
+        _cashReserved[order.Account] -= pay;
+        return pay;
+    }
+
+    /// <summary>Releases the part of a BUY's reservation its remainder can no longer need (price improvement, dust).</summary>
+    private void ReleaseExcess(ref OrderSlot order)
+    {
+        var ownLimit = order.Outcome == Outcome.Yes ? order.BookPrice : Scale - order.BookPrice;
+        var required = order.Remaining == 0
+            ? 0
+            : CeilDiv(order.Notional + (order.Remaining * ownLimit), Scale) - CeilDiv(order.Notional, Scale);
+        var excess = order.Reserved - required;
+        Debug.Assert(excess >= 0, "a BUY's reservation always covers its remainder");
+        if (excess != 0)
+        {
+            order.Reserved = required;
+            _cashReserved[order.Account] -= excess;
+            _cashAvailable[order.Account] += excess;
+            TouchAccount(order.Account);
+        }
+    }
+
+    /// <summary>After matching: rest the remainder, cancel it, or retire the filled order.</summary>
+    private void FinishTaker(MarketState market, int t, bool selfTradeStop)
+    {
+        ref var taker = ref _orders[t];
+        if (taker.Budget > 0)
+        {
+            // The unspent budget becomes shares at the limit; from here on the order is sized in shares.
+            var ownLimit = taker.Outcome == Outcome.Yes ? taker.BookPrice : Scale - taker.BookPrice;
+            taker.Remaining = ((taker.Budget * Scale) - taker.Notional) / ownLimit;
+            taker.Original = taker.Filled + taker.Remaining;
+            taker.Budget = 0;
+        }
+
+        if (taker.Side == Side.Buy)
+        {
+            ReleaseExcess(ref taker);
+        }
+
+        if (taker.Remaining == 0)
+        {
+            UnlinkFromAccount(t);
+            _orderIndex.Remove(taker.Id);
+            FreeOrder(t);
+            return;
+        }
+
+        if (selfTradeStop)
+        {
+            RemoveOrder(t, EventKind.OrderCancelled, CancelReason.SelfTrade);
+            return;
+        }
+
+        switch (taker.TimeInForce)
+        {
+            case TimeInForce.Fak:
+                RemoveOrder(t, EventKind.OrderCancelled, CancelReason.FakRemainder);
+                return;
+            case TimeInForce.Fok:
+                Debug.Fail("a FOK that passed its dry run fills completely");
+                RemoveOrder(t, EventKind.OrderCancelled, CancelReason.FakRemainder);
+                return;
+            default:
+                Rest(market, t);
+                return;
+        }
+    }
+
+    private void Rest(MarketState market, int s)
+    {
+        ref var order = ref _orders[s];
+        var bid = order.IsBid;
+        var price = order.BookPrice;
+        ref var level = ref (bid ? market.Bids : market.Asks)[price];
+        order.Prev = level.Tail;
+        order.Next = -1;
+        if (level.Tail >= 0)
+        {
+            _orders[level.Tail].Next = s;
+        }
+        else
+        {
+            level.Head = s;
+            (bid ? market.BidPrices : market.AskPrices).Set(price);
+            if (bid && price > market.BestBid)
+            {
+                market.BestBid = price;
+            }
+            else if (!bid && price < market.BestAsk)
+            {
+                market.BestAsk = price;
+            }
+        }
+
+        level.Tail = s;
+        level.Size += order.Remaining;
+        level.Count++;
+        order.Resting = true;
+        market.OpenOrders++;
+        if (order.TimeInForce == TimeInForce.Gtd)
+        {
+            HeapPush(order.Expiration, order.Id);
+        }
+
+        ref var e = ref NewEvent(EventKind.OrderRested);
+        e.OrderId = order.Id;
+        e.Account = order.Account;
+        e.Market = order.Market;
+        e.Outcome = order.Outcome;
+        e.Side = order.Side;
+        e.Price = order.OwnPrice;
+        e.Size = order.Original;
+        e.Remaining = order.Remaining;
+        e.TimeInForce = order.TimeInForce;
+        EmitLevel(market, price, bid);
+    }
+
+    private void UnlinkFromLevel(MarketState market, int s)
+    {
+        ref var order = ref _orders[s];
+        var bid = order.IsBid;
+        var price = order.BookPrice;
+        ref var level = ref (bid ? market.Bids : market.Asks)[price];
+        if (order.Prev >= 0)
+        {
+            _orders[order.Prev].Next = order.Next;
+        }
+        else
+        {
+            level.Head = order.Next;
+        }
+
+        if (order.Next >= 0)
+        {
+            _orders[order.Next].Prev = order.Prev;
+        }
+        else
+        {
+            level.Tail = order.Prev;
+        }
+
+        level.Count--;
+        order.Resting = false;
+        market.OpenOrders--;
+        if (level.Count == 0)
+        {
+            level.Size = 0;
+            if (bid)
+            {
+                market.BidPrices.Clear(price);
+                if (price == market.BestBid)
+                {
+                    var next = market.BidPrices.PrevAtOrBelow(price - 1);
+                    market.BestBid = next < 0 ? MarketState.NoBid : next;
+                }
+            }
+            else
+            {
+                market.AskPrices.Clear(price);
+                if (price == market.BestAsk)
+                {
+                    var next = market.AskPrices.NextAtOrAbove(price + 1);
+                    market.BestAsk = next < 0 ? MarketState.NoAsk : next;
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes an order out (cancel, expiry, self-trade, resolution) and releases what it still reserves.</summary>
+    private void RemoveOrder(int s, EventKind kind, CancelReason reason)
+    {
+        ref var order = ref _orders[s];
+        var market = _markets[order.Market]!;
+        var wasResting = order.Resting;
+        if (order.Resting)
+        {
+            level(market, ref order).Size -= order.Remaining;
+            UnlinkFromLevel(market, s);
+        }
+
+        UnlinkFromAccount(s);
+        _orderIndex.Remove(order.Id);
+        if (order.Side == Side.Buy)
+        {
+            _cashReserved[order.Account] -= order.Reserved;
+            _cashAvailable[order.Account] += order.Reserved;
+            TouchAccount(order.Account);
+        }
+        else
+        {
+            _posReserved[order.Position] -= order.Reserved;
+            _posAvailable[order.Position] += order.Reserved;
+            TouchPosition(order.Position);
+        }
+
+        order.Reserved = 0;
+        ref var e = ref NewEvent(kind);
+        e.OrderId = order.Id;
+        e.Account = order.Account;
+        e.Market = order.Market;
+        e.Outcome = order.Outcome;
+        e.Side = order.Side;
+        e.Price = order.OwnPrice;
+        e.Size = order.Original;
+        e.Remaining = order.Remaining;
+        e.Reason = reason;
+        var bid = order.IsBid;
+        var price = order.BookPrice;
+        FreeOrder(s);
+        if (wasResting)
+        {
+            EmitLevel(market, price, bid);
+        }
+
+        static ref Level level(MarketState m, ref OrderSlot o) => ref (o.IsBid ? m.Bids : m.Asks)[o.BookPrice];
+    }
+
+    private void EmitFilled(ref OrderSlot order, long size)
+    {
+        ref var e = ref NewEvent(EventKind.OrderFilled);
+        e.OrderId = order.Id;
+        e.Account = order.Account;
+        e.Market = order.Market;
+        e.Outcome = order.Outcome;
+        e.Side = order.Side;
+        e.Price = order.OwnPrice;
+        e.Size = size;
+        e.Remaining = order.Remaining;
+    }
+
+    /// <summary>Reports a YES-book level's new size twice: as the YES level and as its mirror in the NO book.</summary>
+    private void EmitLevel(MarketState market, int bookPrice, bool bid)
+    {
+        var size = (bid ? market.Bids : market.Asks)[bookPrice].Size;
+        ref var yes = ref NewEvent(EventKind.BookLevelChanged);
+        yes.Market = market.Id;
+        yes.Outcome = Outcome.Yes;
+        yes.Side = bid ? Side.Buy : Side.Sell;
+        yes.Price = bookPrice;
+        yes.Size = size;
+        ref var no = ref NewEvent(EventKind.BookLevelChanged);
+        no.Market = market.Id;
+        no.Outcome = Outcome.No;
+        no.Side = bid ? Side.Sell : Side.Buy;
+        no.Price = Scale - bookPrice;
+        no.Size = size;
+    }
+
+    private RejectCode CancelOrder(in Command c)
+    {
+        if (!_orderIndex.TryGetValue(c.OrderId, out var s))
+        {
+            return RejectCode.OrderNotFound;
+        }
+
+        if (_orders[s].Account != c.Account)
+        {
+            return RejectCode.NotOrderOwner;
+        }
+
+        RemoveOrder(s, EventKind.OrderCancelled, CancelReason.UserRequest);
+        return RejectCode.None;
+    }
+
+    private RejectCode CancelAccountOrders(in Command c, int market, bool filterMarket)
+    {
+        if (!IsAccount(c.Account))
+        {
+            return RejectCode.AccountNotFound;
+        }
+
+        if (filterMarket && FindMarket(market) is null)
+        {
+            return RejectCode.MarketNotFound;
+        }
+
+        var s = _accountOrderHead[c.Account];
+        while (s >= 0)
+        {
+            var next = _orders[s].AccountNext;
+            if (!filterMarket || (_orders[s].Market == market && (!c.HasOutcome || _orders[s].Outcome == c.Outcome)))
+            {
+                RemoveOrder(s, EventKind.OrderCancelled, CancelReason.UserRequest);
+            }
+
+            s = next;
+        }
+
+        return RejectCode.None;
+    }
+
+    private void ExpireDueOrders()
+    {
+        while (_heapCount > 0 && _heapExpiration[0] <= _now)
+        {
+            var expiration = _heapExpiration[0];
+            var id = _heapOrderId[0];
+            HeapPop();
+            if (_orderIndex.TryGetValue(id, out var s) && _orders[s].Resting &&
+                _orders[s].TimeInForce == TimeInForce.Gtd && _orders[s].Expiration == expiration)
+            {
+                RemoveOrder(s, EventKind.OrderExpired, CancelReason.Expired);
+            }
+        }
+    }
+
+    // ---- order pool and lists -------------------------------------------------------------------
+
+    private int AllocateOrder()
+    {
+        if (_freeOrder >= 0)
+        {
+            var s = _freeOrder;
+            _freeOrder = _orders[s].Next;
+            _orders[s] = default;
+            return s;
+        }
+
+        if (_orderHighWater == _orders.Length)
+        {
+            Array.Resize(ref _orders, _orders.Length * 2);
+        }
+
+        return _orderHighWater++;
+    }
+
+    private void FreeOrder(int s)
+    {
+        _orders[s].Id = 0;
+        _orders[s].Next = _freeOrder;
+        _freeOrder = s;
+    }
+
+    private void LinkToAccount(int s)
+    {
+        var account = _orders[s].Account;
+        var head = _accountOrderHead[account];
+        _orders[s].AccountPrev = -1;
+        _orders[s].AccountNext = head;
+        if (head >= 0)
+        {
+            _orders[head].AccountPrev = s;
+        }
+
+        _accountOrderHead[account] = s;
+    }
+
+    private void UnlinkFromAccount(int s)
+    {
+        ref var order = ref _orders[s];
+        if (order.AccountPrev >= 0)
+        {
+            _orders[order.AccountPrev].AccountNext = order.AccountNext;
+        }
+        else
+        {
+            _accountOrderHead[order.Account] = order.AccountNext;
+        }
+
+        if (order.AccountNext >= 0)
+        {
+            _orders[order.AccountNext].AccountPrev = order.AccountPrev;
+        }
+    }
+
+    // ---- expiry heap ----------------------------------------------------------------------------
+
+    private void HeapPush(long expiration, long id)
+    {
+        if (_heapCount == _heapExpiration.Length)
+        {
+            Array.Resize(ref _heapExpiration, _heapCount * 2);
+            Array.Resize(ref _heapOrderId, _heapCount * 2);
+        }
+
+        var i = _heapCount++;
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (_heapExpiration[parent] <= expiration)
+            {
+                break;
+            }
+
+            _heapExpiration[i] = _heapExpiration[parent];
+            _heapOrderId[i] = _heapOrderId[parent];
+            i = parent;
+        }
+
+        _heapExpiration[i] = expiration;
+        _heapOrderId[i] = id;
+    }
+
+    private void HeapPop()
+    {
+        var last = --_heapCount;
+        var expiration = _heapExpiration[last];
+        var id = _heapOrderId[last];
+        var i = 0;
+        while (true)
+        {
+            var child = (2 * i) + 1;
+            if (child >= last)
+            {
+                break;
+            }
+
+            if (child + 1 < last && _heapExpiration[child + 1] < _heapExpiration[child])
+            {
+                child++;
+            }
+
+            if (_heapExpiration[child] >= expiration)
+            {
+                break;
+            }
+
+            _heapExpiration[i] = _heapExpiration[child];
+            _heapOrderId[i] = _heapOrderId[child];
+            i = child;
+        }
+
+        if (last > 0)
+        {
+            _heapExpiration[i] = expiration;
+            _heapOrderId[i] = id;
+        }
+    }
+
+    // ---- fees -----------------------------------------------------------------------------------
+
+    /// <summary>Polymarket's taker fee <c>C × p × rate × (p(1−p))^e</c>, in micro-USDC, or divided by p in micro-shares; rounded up.</summary>
+    internal static long TakerFee(MarketParameters parameters, long size, int ownPrice, bool inShares)
+    {
+        UInt128 numerator = (UInt128)(ulong)size * (ulong)parameters.TakerFeeRate;
+        UInt128 denominator = Scale;
+        if (!inShares)
+        {
+            numerator *= (ulong)ownPrice;
+            denominator *= Scale;
+        }
+
+        var q = (ulong)ownPrice * (ulong)(Scale - ownPrice); // p(1−p) × 1e8
+        switch (parameters.TakerFeeExponentHalves)
+        {
+            case 1:
+                numerator *= CeilSqrt((UInt128)q * 10_000_000_000_000_000UL); // √(p(1−p)) × 1e12, rounded up
+                denominator *= 1_000_000_000_000UL;
+                break;
+            case 2:
+                numerator *= q;
+                denominator *= 100_000_000UL;
+                break;
+            case 4:
+                numerator *= (UInt128)q * q;
+                denominator *= 10_000_000_000_000_000UL;
+                break;
+            default:
+                break;
+        }
+
+        return (long)((numerator + denominator - 1) / denominator);
+    }
+
+    private static UInt128 CeilSqrt(UInt128 n)
+    {
+        if (n < 2)
+        {
+            return n;
+        }
+
+        // Newton's iteration from a power of two above the root converges down to floor(√n).
+        var bits = 128 - (int)UInt128.LeadingZeroCount(n);
+        var x = (UInt128)1 << ((bits + 1) / 2);
+        while (true)
+        {
+            var y = (x + (n / x)) >> 1;
+            if (y >= x)
+            {
+                break;
+            }
+
+            x = y;
+        }
+
+        return x * x == n ? x : x + 1;
+    }
+}
