@@ -146,9 +146,19 @@ public readonly record struct Command
         TimeInForce tif = TimeInForce.Gtc, bool postOnly = false, long expiration = 0) =>
         new()
         {
-            Sequence = seq, Timestamp = ts, Kind = CommandKind.PlaceOrder, Account = account, Market = market,
-            OrderId = orderId, Outcome = outcome, Side = side, Price = price, Quantity = shares,
-            TimeInForce = tif, PostOnly = postOnly, Expiration = expiration,
+            Sequence = seq,
+            Timestamp = ts,
+            Kind = CommandKind.PlaceOrder,
+            Account = account,
+            Market = market,
+            OrderId = orderId,
+            Outcome = outcome,
+            Side = side,
+            Price = price,
+            Quantity = shares,
+            TimeInForce = tif,
+            PostOnly = postOnly,
+            Expiration = expiration,
         };
 
     /// <summary>Builds a BUY <see cref="CommandKind.PlaceOrder"/> sized as a USDC budget.</summary>
@@ -157,9 +167,20 @@ public readonly record struct Command
         TimeInForce tif = TimeInForce.Fok, bool postOnly = false, long expiration = 0) =>
         new()
         {
-            Sequence = seq, Timestamp = ts, Kind = CommandKind.PlaceOrder, Account = account, Market = market,
-            OrderId = orderId, Outcome = outcome, Side = Side.Buy, Price = price, Quantity = budget, IsBudget = true,
-            TimeInForce = tif, PostOnly = postOnly, Expiration = expiration,
+            Sequence = seq,
+            Timestamp = ts,
+            Kind = CommandKind.PlaceOrder,
+            Account = account,
+            Market = market,
+            OrderId = orderId,
+            Outcome = outcome,
+            Side = Side.Buy,
+            Price = price,
+            Quantity = budget,
+            IsBudget = true,
+            TimeInForce = tif,
+            PostOnly = postOnly,
+            Expiration = expiration,
         };
 
     /// <summary>Builds <see cref="CommandKind.CancelOrder"/>.</summary>
@@ -174,8 +195,13 @@ public readonly record struct Command
     public static Command CancelMarket(long seq, long ts, int account, int market, Outcome? outcome = null) =>
         new()
         {
-            Sequence = seq, Timestamp = ts, Kind = CommandKind.CancelMarketOrders, Account = account, Market = market,
-            HasOutcome = outcome.HasValue, Outcome = outcome.GetValueOrDefault(),
+            Sequence = seq,
+            Timestamp = ts,
+            Kind = CommandKind.CancelMarketOrders,
+            Account = account,
+            Market = market,
+            HasOutcome = outcome.HasValue,
+            Outcome = outcome.GetValueOrDefault(),
         };
 
     /// <summary>Builds <see cref="CommandKind.AdvanceTime"/>.</summary>
