@@ -21,7 +21,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
+# No MSBuild worker processes left running after the script (they could hold CI's output pipe).
+export MSBUILDDISABLENODEREUSE="${MSBUILDDISABLENODEREUSE:-1}" DOTNET_CLI_USE_MSBUILD_SERVER="${DOTNET_CLI_USE_MSBUILD_SERVER:-0}"
 export NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false NPM_CONFIG_UPDATE_NOTIFIER=false
 
 PG_BASE_PORT=55432
@@ -321,12 +323,13 @@ fi
 # ---------------------------------------------------------------------------------------------
 section "Node tests"
 # ---------------------------------------------------------------------------------------------
-# Convention for Node packages under tests/: `npm test` must print TAP summary lines
-#   # pass N
-#   # fail M
-# at the start of a line, as `node --test` does when its output is not a terminal (its default
-# reporter is then TAP). The last such lines are counted. A package whose `npm ci`/`npm install`
-# or `npm test` exits non-zero without a `# fail` count above zero counts as one failure.
+# Convention for Node packages under tests/: `npm test` must print the summary lines of
+# `node --test`, at the start of a line:
+#   # pass N        (TAP reporter: write "test": "node --test --test-reporter=tap" to be explicit;
+#   # fail M         it is node 20's default when stdout is not a terminal, node 23+ defaults to spec)
+# The spec reporter's "ℹ pass N" / "ℹ fail M" lines are accepted too. The last such lines count.
+# A package whose `npm ci`/`npm install` or `npm test` exits non-zero without a fail count above
+# zero counts as one failure; one that exits 0 without any count line counts 0 passed.
 mapfile -t NODE_PKGS < <(find tests -name node_modules -prune -o -name package.json -type f -print 2>/dev/null | sort)
 if [[ ${#NODE_PKGS[@]} -eq 0 ]]; then
   echo "(no package.json under tests/)"
@@ -347,13 +350,14 @@ for pkg_json in "${NODE_PKGS[@]}"; do
   fi
   rc=0
   (cd "$dir" && timeout --kill-after=30s 15m npm test) >"$log" 2>&1 || rc=$?
-  p=$(grep -E '^# pass [0-9]+' "$log" | tail -n 1 | awk '{print $3}' || true)
-  f=$(grep -E '^# fail [0-9]+' "$log" | tail -n 1 | awk '{print $3}' || true)
+  sed 's/\x1b\[[0-9;]*m//g' "$log" >"$log.plain"
+  p=$(grep -aE '^(#|ℹ) pass [0-9]+' "$log.plain" | tail -n 1 | awk '{print $3}' || true)
+  f=$(grep -aE '^(#|ℹ) fail [0-9]+' "$log.plain" | tail -n 1 | awk '{print $3}' || true)
   # Full output only when something failed; otherwise the TAP summary lines.
   if [[ $rc -ne 0 || ${f:-0} -ne 0 ]]; then
     cat "$log"
   else
-    grep -E '^# (tests|pass|fail|skipped) [0-9]+' "$log" || true
+    grep -aE '^(#|ℹ) (tests|pass|fail|skipped) [0-9]+' "$log.plain" || true
   fi
   record "$dir" "$rc" "${p:-0}" "${f:-0}"
 done

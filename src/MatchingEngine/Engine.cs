@@ -111,6 +111,10 @@ public sealed partial class Engine
     /// <summary>The engine clock: the largest command timestamp seen (Unix ms).</summary>
     public long Now => _now;
 
+    /// <summary>The earliest GTD expiration the engine may still have to act on (Unix ms), or <see cref="long.MaxValue"/>.</summary>
+    /// <remarks>May name an order that has since filled or been cancelled; an <see cref="CommandKind.AdvanceTime"/> then does nothing.</remarks>
+    public long NextExpiration => _heapCount > 0 ? _heapExpiration[0] : long.MaxValue;
+
     /// <summary>The account collecting fees and rounding remainders.</summary>
     public int FeeAccount => _options.FeeAccount;
 

@@ -1,0 +1,347 @@
+using System.Threading.Channels;
+using Polysim.ClobApi.Journal;
+using Polysim.MatchingEngine;
+
+namespace Polysim.ClobApi.Hosting;
+
+/// <summary>Settings of the engine thread.</summary>
+public sealed record EngineHostOptions
+{
+    /// <summary>Operations that may wait for the engine thread before callers are turned away with 503.</summary>
+    public int QueueCapacity { get; init; } = 8_192;
+
+    /// <summary>Most operations applied before one group commit of the journal.</summary>
+    public int MaxBatch { get; init; } = 512;
+
+    /// <summary>How often the host checks whether GTD orders are due to expire.</summary>
+    public TimeSpan ExpiryCheckInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>The engine's own thread: the single writer of all state, fed by a bounded queue, durable before it answers.</summary>
+/// <remarks>
+/// Callers enqueue operations; the thread drains up to <see cref="EngineHostOptions.MaxBatch"/> of them, applies each
+/// (stamping engine commands with the next sequence number and the host clock), appends every state change to the
+/// journal, commits the journal once for the whole batch (group commit) and only then completes the callers.
+/// Request threads never touch engine state. If the journal cannot be written the host stops taking work (fail-stop):
+/// what is in memory but not durable is never acknowledged.
+/// </remarks>
+public sealed class EngineHost : IDisposable
+{
+    private readonly Channel<Operation> _queue;
+    private readonly IJournal _journal;
+    private readonly TimeProvider _time;
+    private readonly EngineHostOptions _options;
+    private readonly HostState _state;
+    private readonly ILogger<EngineHost> _log;
+    private readonly byte[] _commandBuffer = new byte[CommandCodec.Size];
+    private readonly List<Operation> _batch = [];
+    private Thread? _thread;
+    private ITimer? _expiryTimer;
+    private long _lastTimestamp;
+    private volatile bool _ready;
+    private volatile Exception? _fault;
+
+    /// <summary>Creates the host; <see cref="Start"/> replays the journal and starts the thread.</summary>
+    public EngineHost(HostState state, IJournal journal, TimeProvider time, EngineHostOptions options, ILogger<EngineHost> log)
+    {
+        _state = state;
+        _journal = journal;
+        _time = time;
+        _options = options;
+        _log = log;
+        _queue = Channel.CreateBounded<Operation>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>True once the journal is replayed and the thread accepts work.</summary>
+    public bool IsReady => _ready && _fault is null;
+
+    /// <summary>The state hash computed after replay, before any new command.</summary>
+    public ulong ReplayedStateHash { get; private set; }
+
+    /// <summary>Records replayed at start.</summary>
+    public long ReplayedRecords { get; private set; }
+
+    /// <summary>Replays the journal into the state (checking checkpoints) and starts the engine thread.</summary>
+    public void Start()
+    {
+        long records = 0;
+        _journal.Replay((type, payload) =>
+        {
+            records++;
+            switch (type)
+            {
+                case JournalRecordType.EngineCommand:
+                    if (!CommandCodec.TryDecode(payload, out var command))
+                    {
+                        throw new InvalidDataException($"Journal record {records} is not an engine command.");
+                    }
+
+                    _state.ApplyCommand(command);
+                    _lastTimestamp = Math.Max(_lastTimestamp, command.Timestamp);
+                    break;
+                case JournalRecordType.HostRecord:
+                    _state.ApplyRecord(HostRecord.Deserialize(payload));
+                    break;
+                case JournalRecordType.Checkpoint:
+                    var expected = BitConverter.ToUInt64(payload[8..]);
+                    var actual = _state.Engine.ComputeStateHash();
+                    if (expected != actual)
+                    {
+                        throw new InvalidDataException(
+                            $"Replay diverged at checkpoint (record {records}): state hash {actual:x16}, journal says {expected:x16}.");
+                    }
+
+                    break;
+                default:
+                    throw new InvalidDataException($"Journal record {records} has unknown type {(byte)type}.");
+            }
+        });
+        ReplayedRecords = records;
+        ReplayedStateHash = _state.Engine.ComputeStateHash();
+        _thread = new Thread(Run) { Name = "polysim-engine", IsBackground = true };
+        _thread.Start();
+        _expiryTimer = _time.CreateTimer(_ => PostExpiryCheck(), null, _options.ExpiryCheckInterval, _options.ExpiryCheckInterval);
+        _ready = true;
+    }
+
+    /// <summary>Runs a state-changing operation on the engine thread; completes once its effects are durable.</summary>
+    /// <exception cref="EngineUnavailableException">The queue is full or the host has stopped.</exception>
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> operation)
+    {
+        var op = new Operation<T>(ctx => operation(ctx!), write: true);
+        Enqueue(op);
+        return op.Task;
+    }
+
+    /// <summary>Runs a read-only query on the engine thread, in order with the writes around it.</summary>
+    /// <exception cref="EngineUnavailableException">The queue is full or the host has stopped.</exception>
+    public Task<T> ReadAsync<T>(Func<HostState, T> query)
+    {
+        var op = new Operation<T>(ctx => query(_state), write: false);
+        Enqueue(op);
+        return op.Task;
+    }
+
+    private void Enqueue(Operation op)
+    {
+        if (_fault is not null || !_ready)
+        {
+            throw new EngineUnavailableException("The engine is not accepting work.");
+        }
+
+        if (!_queue.Writer.TryWrite(op))
+        {
+            throw new EngineUnavailableException("The engine queue is full; retry shortly.");
+        }
+    }
+
+    private void PostExpiryCheck()
+    {
+        if (!IsReady)
+        {
+            return;
+        }
+
+        var op = new Operation<bool>(ctx => ctx!.ExpireDueOrders(), write: true);
+        _queue.Writer.TryWrite(op);
+    }
+
+    private void Run()
+    {
+        var reader = _queue.Reader;
+        var context = new WriteContext(this);
+        while (true)
+        {
+            if (!reader.TryPeek(out _))
+            {
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    break;
+                }
+            }
+
+            _batch.Clear();
+            while (_batch.Count < _options.MaxBatch && reader.TryRead(out var op))
+            {
+                _batch.Add(op);
+            }
+
+            var wrote = false;
+            foreach (var op in _batch)
+            {
+                op.Execute(op.IsWrite ? context : null);
+                wrote |= op.IsWrite;
+            }
+
+            if (wrote)
+            {
+                try
+                {
+                    _journal.Commit();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _fault = ex;
+                    _log.LogCritical(ex, "Journal commit failed; the engine stops taking work and nothing in this batch is acknowledged.");
+                    foreach (var op in _batch)
+                    {
+                        op.Fail(new EngineUnavailableException("The journal could not be written."));
+                    }
+
+                    break;
+                }
+            }
+
+            foreach (var op in _batch)
+            {
+                op.Complete();
+            }
+        }
+
+        // Anything still queued after a stop is refused rather than left hanging.
+        while (reader.TryRead(out var rest))
+        {
+            rest.Fail(new EngineUnavailableException("The engine has stopped."));
+        }
+    }
+
+    /// <summary>Stops taking work, drains the queue, writes a checkpoint and flushes the journal.</summary>
+    public void Stop()
+    {
+        if (!_ready)
+        {
+            return;
+        }
+
+        _expiryTimer?.Dispose();
+        _queue.Writer.TryComplete();
+        _thread?.Join();
+        if (_fault is null)
+        {
+            Span<byte> checkpoint = stackalloc byte[16];
+            BitConverter.TryWriteBytes(checkpoint, _state.Engine.LastSequence);
+            BitConverter.TryWriteBytes(checkpoint[8..], _state.Engine.ComputeStateHash());
+            _journal.Append(JournalRecordType.Checkpoint, checkpoint);
+            _journal.Commit();
+        }
+
+        _ready = false;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Stop();
+        _expiryTimer?.Dispose();
+        _journal.Dispose();
+    }
+
+    /// <summary>What an operation can do on the engine thread: apply engine commands and host records, both journaled.</summary>
+    public sealed class WriteContext
+    {
+        private readonly EngineHost _host;
+
+        internal WriteContext(EngineHost host) => _host = host;
+
+        /// <summary>The host state (read it freely; change it only through <see cref="Apply"/> and <see cref="Record"/>).</summary>
+        public HostState State => _host._state;
+
+        /// <summary>The timestamp the next command will carry (Unix ms, never decreasing).</summary>
+        public long Now => Math.Max(_host._lastTimestamp, _host._time.GetUtcNow().ToUnixTimeMilliseconds() + _host._state.ClockOffsetMs);
+
+        /// <summary>Stamps <paramref name="command"/> with the next sequence number and the clock, applies and journals it.</summary>
+        public EngineOutcome Apply(Command command)
+        {
+            var host = _host;
+            var stamped = command with { Sequence = host._state.Engine.LastSequence + 1, Timestamp = Now };
+            host._lastTimestamp = stamped.Timestamp;
+            var outcome = host._state.ApplyCommand(stamped);
+            CommandCodec.Encode(stamped, host._commandBuffer);
+            host._journal.Append(JournalRecordType.EngineCommand, host._commandBuffer);
+            return outcome;
+        }
+
+        /// <summary>Applies and journals a change to host state.</summary>
+        public void Record(HostRecord record)
+        {
+            _host._state.ApplyRecord(record);
+            _host._journal.Append(JournalRecordType.HostRecord, record.Serialize());
+        }
+
+        internal bool ExpireDueOrders()
+        {
+            if (State.Engine.NextExpiration > Now)
+            {
+                return false;
+            }
+
+            Apply(Command.AdvanceTime(0, 0));
+            return true;
+        }
+    }
+
+    private abstract class Operation
+    {
+        protected Operation(bool write) => IsWrite = write;
+
+        public bool IsWrite { get; }
+
+        public abstract void Execute(WriteContext? context);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class Operation<T>(Func<WriteContext?, T> body, bool write) : Operation(write)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Execute(WriteContext? context)
+        {
+            try
+            {
+                _result = body(context);
+            }
+            catch (Exception ex)
+            {
+                // An operation must validate before it changes state; an exception here is a bug surfaced to its caller.
+                _error = ex;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                _completion.TrySetException(_error);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+    }
+}
+
+/// <summary>The engine cannot take work now (queue full, stopped, or journal failure): answered as 503.</summary>
+public sealed class EngineUnavailableException(string message) : Exception(message);
+
+/// <summary>What one engine command did: its result code and a copy of its events.</summary>
+/// <param name="Code">None when carried out.</param>
+/// <param name="Events">The events, copied out of the engine's reusable buffer.</param>
+public sealed record EngineOutcome(RejectCode Code, EngineEvent[] Events)
+{
+    /// <summary>Whether the command was carried out.</summary>
+    public bool Accepted => Code == RejectCode.None;
+}

@@ -1,0 +1,132 @@
+using Polysim.Accounts;
+using Polysim.ClobApi.Projections;
+using Polysim.MatchingEngine;
+
+namespace Polysim.ClobApi.Hosting;
+
+/// <summary>Everything the engine thread owns: the engine and the host's directories and projections built beside it.</summary>
+/// <remarks>Only the engine thread touches it (through <see cref="EngineHost"/>), so nothing here needs a lock.</remarks>
+public sealed class HostState
+{
+    /// <summary>Creates empty state around a fresh engine.</summary>
+    public HostState(EngineOptions? engineOptions = null)
+    {
+        Engine = new Engine(engineOptions ?? new EngineOptions());
+    }
+
+    /// <summary>The matching engine.</summary>
+    public Engine Engine { get; }
+
+    /// <summary>Listed markets and their public ids.</summary>
+    public MarketDirectory Markets { get; } = new();
+
+    /// <summary>Accounts, wallets and API keys.</summary>
+    public AccountDirectory Accounts { get; } = new();
+
+    /// <summary>Every order seen and its fills.</summary>
+    public OrderHistory Orders { get; } = new();
+
+    /// <summary>Trades, price history and position cost basis.</summary>
+    public TradeHistory Trades { get; } = new();
+
+    /// <summary>Operator clock offset added to the wall clock, in ms.</summary>
+    public long ClockOffsetMs { get; private set; }
+
+    /// <summary>Applies a stamped command to the engine and lets the projections see its events.</summary>
+    public EngineOutcome ApplyCommand(in Command command)
+    {
+        var code = Engine.Apply(command);
+        var outcome = new EngineOutcome(code, Engine.Events.ToArray());
+        Orders.Observe(command, outcome);
+        Trades.Observe(command, outcome);
+        return outcome;
+    }
+
+    /// <summary>Applies a host record.</summary>
+    public void ApplyRecord(HostRecord record)
+    {
+        switch (record)
+        {
+            case MarketListed listed:
+                Markets.Add(listed);
+                break;
+            case ClockAdvanced clock:
+                ClockOffsetMs = clock.OffsetMs;
+                break;
+            case AccountOpened r:
+                Accounts.OpenAccount(r.AccountId, r.Name, r.Tier, r.CreatedAtMs);
+                break;
+            case WalletCreated r:
+                Accounts.AddWallet(new Wallet(r.WalletId, r.AccountId, r.Name, r.Address, r.CreatedAtMs));
+                break;
+            case ApiKeyIssued r:
+                Accounts.IssueKey(r.KeyId, r.AccountId, r.Name, r.Prefix, r.SecretHash, r.Permissions, r.ExpiresAtMs, r.CreatedAtMs);
+                break;
+            case ApiKeyUpdated r:
+                Accounts.UpdateKey(r.KeyId, r.Name, r.Permissions, r.Active, r.ExpiresAtMs, r.ClearExpiry);
+                break;
+            case ApiKeyRetiring r:
+                Accounts.RetireKey(r.KeyId, r.RetiresAtMs);
+                break;
+            case ApiKeyRevoked r:
+                Accounts.RevokeKey(r.KeyId);
+                break;
+            case AccountTierChanged r:
+                Accounts.SetTier(r.AccountId, r.Tier);
+                break;
+            case AccountFlagged r:
+                Accounts.SetFlagged(r.AccountId, r.Flagged);
+                break;
+            default:
+                throw new InvalidDataException($"Unknown host record {record.GetType().Name}.");
+        }
+    }
+}
+
+/// <summary>Listed markets by engine id, condition id and token id.</summary>
+public sealed class MarketDirectory
+{
+    private readonly Dictionary<int, MarketListed> _byId = [];
+    private readonly Dictionary<string, MarketListed> _byCondition = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (MarketListed Market, Outcome Outcome)> _byToken = new(StringComparer.Ordinal);
+    private readonly List<MarketListed> _all = [];
+
+    /// <summary>Markets in listing order.</summary>
+    public IReadOnlyList<MarketListed> All => _all;
+
+    /// <summary>The next unused engine market id.</summary>
+    public int NextMarketId => _all.Count == 0 ? 1 : _all[^1].MarketId + 1;
+
+    internal void Add(MarketListed market)
+    {
+        _byId.Add(market.MarketId, market);
+        _byCondition.Add(market.ConditionId, market);
+        _byToken.Add(market.YesTokenId, (market, Outcome.Yes));
+        _byToken.Add(market.NoTokenId, (market, Outcome.No));
+        _all.Add(market);
+    }
+
+    /// <summary>A market by engine id.</summary>
+    public MarketListed? ById(int marketId) => _byId.GetValueOrDefault(marketId);
+
+    /// <summary>A market by condition id (case-insensitive hex).</summary>
+    public MarketListed? ByCondition(string conditionId) => _byCondition.GetValueOrDefault(conditionId);
+
+    /// <summary>A market and outcome by token id.</summary>
+    public bool TryGetToken(string tokenId, out MarketListed market, out Outcome outcome)
+    {
+        if (_byToken.TryGetValue(tokenId, out var entry))
+        {
+            (market, outcome) = entry;
+            return true;
+        }
+
+        market = null!;
+        outcome = default;
+        return false;
+    }
+
+    /// <summary>The token id of one outcome of a market.</summary>
+    public static string TokenId(MarketListed market, Outcome outcome) =>
+        outcome == Outcome.Yes ? market.YesTokenId : market.NoTokenId;
+}

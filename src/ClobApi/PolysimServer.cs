@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using Polysim.ClobApi.Api;
+using Polysim.ClobApi.Hosting;
+using Polysim.ClobApi.Http;
+using Polysim.ClobApi.Journal;
+using Scalar.AspNetCore;
+
+namespace Polysim.ClobApi;
+
+/// <summary>Builds the Polysim web application: services, middleware pipeline and routes.</summary>
+public static class PolysimServer
+{
+    /// <summary>The default listen address when neither <c>--urls</c> nor configuration sets one.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the application from command-line arguments (and environment/appsettings).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var dataDir = builder.Configuration["Polysim:DataDir"] ?? "data";
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new AccountDefaults(ReadStartingBalance(builder.Configuration)));
+        builder.Services.AddSingleton(_ => new OperatorKey(OperatorKeys.Load(builder.Configuration, Path.GetFullPath(dataDir))));
+        builder.Services.AddSingleton(new EngineHostOptions());
+        builder.Services.AddSingleton(_ => new HostState(new Polysim.MatchingEngine.EngineOptions { FeeAccount = SystemAccounts.Fees }));
+        builder.Services.AddSingleton<IJournal>(_ => new FileJournal(Path.GetFullPath(dataDir)));
+        builder.Services.AddSingleton<EngineHost>();
+        builder.Services.AddHostedService<EngineLifetime>();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<ErrorContractMiddleware>();
+        app.UseMiddleware<ApiKeyAuthentication>();
+
+        app.MapGet("/healthz", () => Results.Json(new HealthReply("ok"), ApiJson.Default.HealthReply))
+            .WithSummary("Liveness: the process is up.");
+        app.MapGet("/readyz", (EngineHost host) => host.IsReady
+                ? Results.Json(new HealthReply("ready"), ApiJson.Default.HealthReply)
+                : Results.Json(new HealthReply("starting"), ApiJson.Default.HealthReply, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
+        app.MapV1();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        return app;
+    }
+
+    private static long ReadStartingBalance(IConfiguration configuration)
+    {
+        var text = configuration["Polysim:DefaultStartingBalance"] ?? "10000";
+        return Money.TryParseScaled(text, 6, out var micro)
+            ? micro
+            : throw new InvalidOperationException($"Polysim:DefaultStartingBalance '{text}' is not a USDC amount.");
+    }
+}
+
+/// <summary>Where the operator key comes from: configuration, else a file in the data directory created on first start.</summary>
+internal static class OperatorKeys
+{
+    public static string Load(IConfiguration configuration, string dataDir)
+    {
+        var configured = configuration["Polysim:AdminKey"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        Directory.CreateDirectory(dataDir);
+        var path = Path.Combine(dataDir, "admin.key");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        var key = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        File.WriteAllText(path, key);
+        return key;
+    }
+}
