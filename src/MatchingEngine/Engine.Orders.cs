@@ -236,6 +236,13 @@ public sealed partial class Engine
             {
                 for (var o = levels[price].Head; o >= 0; o = _orders[o].Next)
                 {
+                    // Complete before meeting an own order means self-trade prevention never comes into play.
+                    var cap = budget ? left / own : remaining;
+                    if (cap == 0)
+                    {
+                        return true;
+                    }
+
                     if (_orders[o].Account == account)
                     {
                         if (stp == SelfTradePrevention.CancelResting)
@@ -244,12 +251,6 @@ public sealed partial class Engine
                         }
 
                         return false;
-                    }
-
-                    var cap = budget ? left / own : remaining;
-                    if (cap == 0)
-                    {
-                        return true;
                     }
 
                     var take = Math.Min(cap, _orders[o].Remaining);
@@ -303,6 +304,16 @@ public sealed partial class Engine
             while (cursor >= 0)
             {
                 var next = _orders[cursor].Next;
+
+                // A filled taker stops here: own orders further on are neither matched nor cancelled.
+                ref var taker = ref _orders[t];
+                var cap = taker.Budget > 0 ? (taker.Budget * Scale - taker.Notional) / takerOwn : taker.Remaining;
+                if (cap <= 0)
+                {
+                    CheckAutoTick(market, autoTick);
+                    return false;
+                }
+
                 if (_orders[cursor].Account == account && stp != SelfTradePrevention.Off)
                 {
                     if (stp == SelfTradePrevention.CancelIncoming)
@@ -314,14 +325,6 @@ public sealed partial class Engine
                     RemoveOrder(cursor, EventKind.OrderCancelled, CancelReason.SelfTrade);
                     cursor = next;
                     continue;
-                }
-
-                ref var taker = ref _orders[t];
-                var cap = taker.Budget > 0 ? (taker.Budget * Scale - taker.Notional) / takerOwn : taker.Remaining;
-                if (cap <= 0)
-                {
-                    CheckAutoTick(market, autoTick);
-                    return false;
                 }
 
                 Fill(market, t, cursor, price, Math.Min(cap, _orders[cursor].Remaining));
@@ -405,7 +408,12 @@ public sealed partial class Engine
         market.Collateral += collateralChange;
 
         // What payers paid beyond what receivers and collateral took: cumulative rounding, never negative in total.
-        _cashAvailable[feeAccount] += paid - received - collateralChange;
+        var remainder = paid - received - collateralChange;
+        _cashAvailable[feeAccount] += remainder;
+        if (remainder != 0 || fee != 0)
+        {
+            TouchAccount(feeAccount);
+        }
 
         taker.Filled += size;
         maker.Filled += size;
@@ -420,7 +428,6 @@ public sealed partial class Engine
 
         TouchAccount(taker.Account);
         TouchAccount(maker.Account);
-        TouchAccount(feeAccount);
         TouchPosition(taker.Position);
         TouchPosition(maker.Position);
         market.LastTradePrice = bookPrice;

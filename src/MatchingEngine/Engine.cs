@@ -182,7 +182,6 @@ public sealed partial class Engine
         e.OrderId = command.OrderId;
         e.Account = command.Account;
         e.Market = command.Market;
-        e.Timestamp = command.Timestamp;
         return code;
     }
 

@@ -115,9 +115,6 @@ public enum CancelReason : byte
 
     /// <summary>The market resolved.</summary>
     MarketResolved = 4,
-
-    /// <summary>A marketable BUY sized as a budget could not buy another whole micro-share at its limit.</summary>
-    BudgetExhausted = 5,
 }
 
 /// <summary>Every reason the engine refuses a command; the API maps each to an HTTP status and message.</summary>

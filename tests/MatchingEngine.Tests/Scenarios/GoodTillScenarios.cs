@@ -112,4 +112,28 @@ public sealed class GoodTillScenarios
         ex.Expect(new Balance(100 * Usdc - 1_600_000, 0), ex.Cash(Alice), "only the 1.60 actually paid is gone");
         ex.Expect(new Balance(4 * Share, 0), ex.Held(Alice, Yes), "she keeps the 4 shares she bought");
     }
+
+    [Fact]
+    public void Several_GTD_orders_expire_each_at_its_own_time_whatever_order_they_were_placed_in()
+    {
+        var ex = new Exchange();
+        ex.Open(Alice, 100 * Usdc);
+        int[] minutes = [5, 2, 9, 2, 7, 3, 4];
+        var ids = new List<long>();
+        for (var i = 0; i < minutes.Length; i++)
+        {
+            ids.Add(ex.Buy(Alice, Yes, 1_000 + (i * 100), 5 * Share, TimeInForce.Gtd, expiration: StartTime + (minutes[i] * Minute)).OrderId);
+        }
+
+        for (var minute = 1; minute <= 10; minute++)
+        {
+            var step = ex.AdvanceTime(Minute);
+            var expected = Enumerable.Range(0, minutes.Length).Where(i => minutes[i] == minute).Select(i => ids[i]).Order();
+            var actual = step.Of(EventKind.OrderExpired).Select(e => e.OrderId).Order();
+            ex.Expect(string.Join(",", expected), string.Join(",", actual), $"the orders due at minute {minute}, and only those");
+        }
+
+        ex.Expect(0, ex.Info().OpenOrders, "all expired");
+        ex.Expect(new Balance(100 * Usdc, 0), ex.Cash(Alice), "every reservation released");
+    }
 }

@@ -50,7 +50,12 @@ public sealed class MinimumSizeAndNotionalScenarios
 
         ex.ExpectRejected(RejectCode.BelowMinimumNotional, ex.Buy(Bob, Yes, 5_000, 1_999_999), "1.999999 × 0.50 = 0.9999995 < $1 (GTC)");
         ex.ExpectRejected(RejectCode.BelowMinimumNotional, ex.Buy(Bob, Yes, 5_000, 1_999_999, TimeInForce.Fak), "any TIF");
-        ex.ExpectRejected(RejectCode.BelowMinimumNotional, ex.Buy(Bob, No, 5_000, 1_999_999, TimeInForce.Fok), "a NO BUY crossing by MINT? no: NO 0.50 meets no bid, see below");
+
+        ex.Open(Carol, 100 * Usdc);
+        ex.Buy(Carol, Yes, 4_000, 10 * Share); // YES bid 0.40 = NO ask 0.60
+        ex.ExpectRejected(
+            RejectCode.BelowMinimumNotional, ex.Buy(Bob, No, 6_000, 1_666_666, TimeInForce.Fok),
+            "a BUY NO that would MINT: 1.666666 × 0.60 = 0.9999996 < $1");
     }
 
     [Fact]
