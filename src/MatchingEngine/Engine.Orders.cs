@@ -250,7 +250,8 @@ public sealed partial class Engine
                             continue;
                         }
 
-                        return false;
+                        // Cancel-incoming stops the walk here; a budget whose rest buys nothing at the limit is still complete.
+                        return budget && left / (outcome == Outcome.Yes ? bookLimit : Scale - bookLimit) == 0;
                     }
 
                     var take = Math.Min(cap, _orders[o].Remaining);

@@ -8,15 +8,19 @@ namespace Polysim.MatchingEngine.Tests.Properties;
 /// movements, invalid commands and the odd resolution or tick change.
 /// </summary>
 /// <remarks>
-/// The generator steers itself with a private <see cref="ReferenceExchange"/> (to pick open order ids and to size SELLs
-/// within the shares an account holds); the stream is a pure function of the seed. Sequences strictly increase and
-/// timestamps move forward by random millisecond steps.
+/// The generator steers itself with a private <see cref="ReferenceExchange"/>: to pick open order ids to cancel, to size
+/// SELLs within the shares an account holds, to size some takers at exactly the liquidity of the first k makers they
+/// meet (so they finish on a maker or level boundary), and to advance the clock exactly onto a GTD expiration. It also
+/// aims at the other boundaries (minimum size, the $1 minimum of a marketable BUY, the shortest GTD lifetime) and has a
+/// whale whose orders are a thousand times larger. The stream is a pure function of the seed (and of the model's
+/// behaviour). Sequences strictly increase; timestamps move forward by random millisecond steps.
 /// </remarks>
 public sealed class CommandStreamGenerator
 {
     public const int FeeAccount = 0;
     public const int FirstAccount = 1;
     public const int AccountCount = 8;
+    public const int Whale = 9;
 
     private const int Scale = Units.PriceScale;
     private const long Share = Units.AmountScale;
@@ -90,8 +94,12 @@ public sealed class CommandStreamGenerator
                 _ => SelfTradePrevention.Off,
             };
             Emit(Command.RegisterAccount(Seq(), Ts(), a, stp));
-            Emit(Command.Deposit(Seq(), Ts(), a, Long(5_000, 20_000) * Share + Long(0, Share - 1)));
+            Emit(Command.Deposit(Seq(), Ts(), a, (Long(5_000, 20_000) * Share) + Long(0, Share - 1)));
         }
+
+        // A whale whose rare orders are a thousand times larger (notional products near the 64-bit range).
+        Emit(Command.RegisterAccount(Seq(), Ts(), Whale));
+        Emit(Command.Deposit(Seq(), Ts(), Whale, 60_000_000 * Share));
 
         // 0.01 fee-free; 0.001 with Polymarket's crypto fee; 0.01 with AutoTickSize near the top; 0.1 with a flat fee;
         // 0.0001 with a tiny minimum size and a steep fee curve.
@@ -110,14 +118,17 @@ public sealed class CommandStreamGenerator
         _anchor[id] = mid;
 
         // Everyone gets both tokens by trading: pairs MINT at the mid (a YES bid rests, a NO FAK buys against it).
+        var yesPrice = Snap(mid, parameters.TickSize);
         for (var a = FirstAccount; a < FirstAccount + AccountCount; a++)
         {
             var b = a % 2 == 1 ? a + 1 : a - 1;
             var size = Long(150, 400) * Share;
-            var yesPrice = Snap(mid, parameters.TickSize);
             Emit(Command.Place(Seq(), Ts(), a, id, _nextOrderId++, Outcome.Yes, Side.Buy, yesPrice, size));
             Emit(Command.Place(Seq(), Ts(), b, id, _nextOrderId++, Outcome.No, Side.Buy, Scale - yesPrice, size, TimeInForce.Fak));
         }
+
+        Emit(Command.Place(Seq(), Ts(), Whale, id, _nextOrderId++, Outcome.Yes, Side.Buy, yesPrice, 2_000_000 * Share));
+        Emit(Command.Place(Seq(), Ts(), Whale, id, _nextOrderId++, Outcome.No, Side.Buy, Scale - yesPrice, 2_000_000 * Share, TimeInForce.Fak));
     }
 
     private static int Snap(int bookPrice, int tick) =>
@@ -128,22 +139,29 @@ public sealed class CommandStreamGenerator
     private Command NextCommand()
     {
         DriftMids();
+        var closed = _view.Markets.Values.FirstOrDefault(m => m.Status == MarketStatus.Closed);
+        if (closed is not null && Chance(30))
+        {
+            return Command.SetMarketStatus(Seq(), Ts(), closed.Id, MarketStatus.Active);
+        }
+
         var roll = Int(0, 9_999);
         return roll switch
         {
-            < 6_400 => PlaceOrder(),
-            < 6_650 => InvalidPlace(),
-            < 7_850 => CancelOpen(),
-            < 8_000 => Command.Cancel(Seq(), Ts(), RandomAccount(), Long(1_000_000_000, 2_000_000_000)),
-            < 8_080 => Command.CancelAll(Seq(), Ts(), RandomAccount()),
-            < 8_230 => CancelMarket(),
-            < 8_530 => Command.AdvanceTime(Seq(), Ts(5_000, 150_000)),
-            < 8_630 => Command.SetStp(Seq(), Ts(), RandomAccount(), (SelfTradePrevention)Int(0, 2)),
-            < 8_900 => Command.Deposit(Seq(), Ts(), RandomAccount(), Long(100, 4_000) * Share + Long(0, Share - 1)),
-            < 9_150 => Withdraw(),
-            < 9_190 => ToggleStatus(),
-            < 9_210 => ChangeTick(),
-            < 9_213 => ResolveAndReplace(),
+            < 6_600 => PlaceOrder(),
+            < 6_850 => InvalidPlace(),
+            < 7_750 => CancelOpen(),
+            < 7_850 => Command.Cancel(Seq(), Ts(), RandomAccount(), Long(1_000_000_000, 2_000_000_000)),
+            < 7_900 => Command.CancelAll(Seq(), Ts(), RandomAccount()),
+            < 8_020 => CancelMarket(),
+            < 8_300 => AdvanceTime(),
+            < 8_400 => Command.SetStp(Seq(), Ts(), RandomAccount(), (SelfTradePrevention)Int(0, 2)),
+            < 8_650 => Command.Deposit(Seq(), Ts(), RandomAccount(), (Long(100, 4_000) * Share) + Long(0, Share - 1)),
+            < 8_900 => Withdraw(),
+            < 8_910 => Command.SetMarketStatus(Seq(), Ts(), Pick(LiveMarkets()), MarketStatus.Closed),
+            < 8_930 => ChangeTick(),
+            < 8_933 => ResolveAndReplace(),
+            < 8_960 => InvalidAdministration(),
             _ => PlaceOrder(),
         };
     }
@@ -170,10 +188,9 @@ public sealed class CommandStreamGenerator
 
     private Command PlaceOrder()
     {
-        var live = LiveMarkets();
-        var market = _view.Markets[Pick(live)];
+        var market = _view.Markets[Pick(LiveMarkets())];
         var tick = market.Tick;
-        var account = RandomAccount();
+        var account = Chance(10) ? Whale : RandomAccount();
         var outcome = Chance(500) ? Outcome.Yes : Outcome.No;
         var side = Chance(500) ? Side.Buy : Side.Sell;
         var held = _view.Position(account, market.Id, outcome).Available;
@@ -184,55 +201,141 @@ public sealed class CommandStreamGenerator
 
         var tif = Int(0, 99) switch
         {
-            < 40 => TimeInForce.Gtc,
-            < 55 => TimeInForce.Gtd,
-            < 70 => TimeInForce.Fok,
+            < 45 => TimeInForce.Gtc,
+            < 62 => TimeInForce.Gtd,
+            < 72 => TimeInForce.Fok,
             _ => TimeInForce.Fak,
         };
 
-        // Bids cluster just below the mid, asks just above, with enough overlap that books cross often.
+        // Resting bids cluster just below the mid, resting asks just above, with enough overlap that books cross often.
         var isBid = (side == Side.Buy) == (outcome == Outcome.Yes);
         var mid = _mid[market.Id];
-        var offset = isBid ? Int(-6, 2) : Int(-2, 6);
+        var immediate = tif is TimeInForce.Fok or TimeInForce.Fak;
+        var offset = isBid == immediate ? Int(-2, 6) : Int(-6, 2); // FOK/FAK lean into the book, resting orders away from it
         var bookPrice = Snap(mid + (offset * tick), tick);
         var price = outcome == Outcome.Yes ? bookPrice : Scale - bookPrice;
 
         var budget = side == Side.Buy && Chance(250);
-        long quantity;
-        if (budget)
+        var quantity = budget ? Budget(market, isBid, bookPrice, outcome) : Shares(market, isBid, bookPrice, side, price, held);
+        if (account == Whale && !budget)
         {
-            quantity = Chance(50) ? Long(100_000, 999_999) : Long(1, 40) * Share + Long(0, Share - 1);
-        }
-        else if (side == Side.Sell && held > 0 && Chance(900))
-        {
-            quantity = Math.Min(held, Long(1, 80) * Share + Long(0, Share - 1));
-            if (Chance(100))
-            {
-                quantity = held; // everything it has
-            }
-        }
-        else
-        {
-            quantity = Chance(60) ? Long(1, 4_999_999) : Long(1, 80) * Share + Long(0, Share - 1);
+            quantity = Math.Min(Units.MaxAmount, quantity * Long(100, 1_000));
         }
 
         var postOnly = tif is TimeInForce.Gtc or TimeInForce.Gtd && Chance(120);
         var ts = Ts();
-        var expiration = tif == TimeInForce.Gtd ? ts + Units.MinGtdLifetimeMs + Long(0, 240_000) : 0;
-
+        var expiration = tif != TimeInForce.Gtd ? 0
+            : Chance(50) ? ts + Units.MinGtdLifetimeMs // the shortest lifetime allowed
+            : ts + Units.MinGtdLifetimeMs + Long(0, 240_000);
         var id = _nextOrderId++;
         return budget
             ? Command.PlaceBudgetBuy(Seq(), ts, account, market.Id, id, outcome, price, quantity, tif, postOnly, expiration)
             : Command.Place(Seq(), ts, account, market.Id, id, outcome, side, price, quantity, tif, postOnly, expiration);
     }
 
+    /// <summary>The makers an order at <paramref name="bookLimit"/> would meet, best first.</summary>
+    private static List<(int BookPrice, RefOrder Order)> Reachable(RefMarket market, bool isBid, int bookLimit) =>
+        (isBid ? market.Asks : market.Bids)
+            .TakeWhile(level => isBid ? level.Key <= bookLimit : level.Key >= bookLimit)
+            .SelectMany(level => level.Value.Select(o => (level.Key, o)))
+            .ToList();
+
+    private long Shares(RefMarket market, bool isBid, int bookLimit, Side side, int price, long held)
+    {
+        var reachable = Reachable(market, isBid, bookLimit);
+        var roll = Int(0, 99);
+        long shares;
+        if (roll < 20 && reachable.Count > 0)
+        {
+            // Exactly the first k makers: the taker finishes on a maker or level boundary.
+            shares = reachable.Take(Int(1, reachable.Count)).Sum(m => m.Order.Remaining);
+        }
+        else if (roll < 23)
+        {
+            shares = market.Parameters.MinimumSize - Int(0, 1); // at and just below the minimum size
+        }
+        else if (roll < 26 && side == Side.Buy)
+        {
+            // At and just below the $1 minimum of a marketable BUY.
+            shares = ((Units.MinMarketableBuyNotional * Scale) + price - 1) / price - Int(0, 1);
+        }
+        else if (roll < 32)
+        {
+            shares = Long(1, 5 * Share);
+        }
+        else
+        {
+            shares = (Long(1, 80) * Share) + Long(0, Share - 1);
+        }
+
+        if (side == Side.Sell && held > 0 && Chance(900))
+        {
+            shares = Chance(100) ? held : Math.Min(held, shares); // sometimes everything it has
+        }
+
+        return Math.Max(1, shares);
+    }
+
+    private long Budget(RefMarket market, bool isBid, int bookLimit, Outcome outcome)
+    {
+        var reachable = Reachable(market, isBid, bookLimit);
+        var roll = Int(0, 99);
+        if (roll < 20 && reachable.Count > 0)
+        {
+            // What exactly the first k makers cost at their prices, rounded up.
+            var notional = reachable.Take(Int(1, reachable.Count))
+                .Sum(m => m.Order.Remaining * (outcome == Outcome.Yes ? m.BookPrice : Scale - m.BookPrice));
+            return Math.Max(1, (notional + Scale - 1) / Scale);
+        }
+
+        return roll switch
+        {
+            < 25 => Units.MinMarketableBuyNotional - Int(0, 1),
+            < 30 => Long(100_000, 999_999),
+            _ => (Long(1, 40) * Share) + Long(0, Share - 1),
+        };
+    }
+
+    private Command AdvanceTime()
+    {
+        // Sometimes exactly onto (or just short of) the next GTD expiration: expiry is due at expiration ≤ now.
+        var next = _view.OpenOrders.Values.Where(o => o.TimeInForce == TimeInForce.Gtd).Select(o => o.Expiration)
+            .DefaultIfEmpty(long.MaxValue).Min();
+        var roll = Int(0, 99);
+        if (roll < 40 && next != long.MaxValue && next - 1 > _timestamp)
+        {
+            _timestamp = roll < 30 ? next : next - 1;
+            return Command.AdvanceTime(Seq(), _timestamp);
+        }
+
+        return Command.AdvanceTime(Seq(), Ts(5_000, 150_000));
+    }
+
+    private Command InvalidAdministration()
+    {
+        var market = Pick(_view.Markets.Keys.ToList());
+        return Int(0, 8) switch
+        {
+            0 => Command.RegisterAccount(Seq(), Ts(), RandomAccount()),
+            1 => Command.CreateMarket(Seq(), Ts(), market, new MarketParameters(100)),
+            2 => Command.CreateMarket(Seq(), Ts(), 900 + Int(0, 9), new MarketParameters(Pick(new[] { 0, 5, 20_000 }))),
+            3 => Command.CreateMarket(Seq(), Ts(), 900 + Int(0, 9), new MarketParameters(100, TakerFeeExponentHalves: 3)),
+            4 => Command.SetMarketStatus(Seq(), Ts(), market, MarketStatus.Resolved),
+            5 => Command.SetStp(Seq(), Ts(), RandomAccount(), (SelfTradePrevention)7),
+            6 => Command.Resolve(Seq(), Ts(), 999, Outcome.Yes),
+            7 => Command.Resolve(Seq(), Ts(), market, (Outcome)3),
+            _ => Command.Deposit(Seq(), Ts(), 4_242, Share),
+        };
+    }
+
     private Command InvalidPlace()
     {
         var valid = PlaceOrder();
         var tick = _view.Markets.TryGetValue(valid.Market, out var m) ? m.Tick : 100;
-        return Int(0, 13) switch
+        return Int(0, 14) switch
         {
             0 when tick > 1 => valid with { Price = valid.Price - (tick / 2) }, // off the tick grid
+            13 when tick > 1 => valid with { Price = Chance(500) ? Scale + (tick / 2) : -(tick / 2) }, // off the grid and out of range
             1 => valid with { Price = 0 },
             2 => valid with { Price = Scale },
             3 => valid with { Price = -tick },
@@ -276,13 +379,6 @@ public sealed class CommandStreamGenerator
         var available = _view.Accounts[account].Available;
         var amount = Chance(150) || available < Share ? Long(1, 30_000) * Share : Long(1, available / 2);
         return Command.Withdraw(Seq(), Ts(), account, Chance(20) ? 0 : amount);
-    }
-
-    private Command ToggleStatus()
-    {
-        var market = _view.Markets[Pick(LiveMarkets())];
-        var status = market.Status == MarketStatus.Active ? MarketStatus.Closed : MarketStatus.Active;
-        return Command.SetMarketStatus(Seq(), Ts(), market.Id, status);
     }
 
     private Command ChangeTick()

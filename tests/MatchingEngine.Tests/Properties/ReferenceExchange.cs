@@ -543,6 +543,11 @@ public sealed class ReferenceExchange
             return RejectCode.BudgetOnlyForBuy;
         }
 
+        if (c.Price <= 0 || c.Price >= Scale)
+        {
+            return RejectCode.InvalidPrice;
+        }
+
         if (c.Price % market.Tick != 0)
         {
             return RejectCode.InvalidTickSize;

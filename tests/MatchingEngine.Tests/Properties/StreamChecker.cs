@@ -104,13 +104,14 @@ public static class StreamChecker
         var model = new ReferenceExchange(CommandStreamGenerator.FeeAccount);
         var engineFills = new List<RefFill>();
         var engineRemovals = new List<RefRemoval>();
+        var snapshot = LedgerSnapshot.Of(model);
         for (index = 0; index < commands.Count; index++)
         {
             var command = commands[index];
             string? failure;
             try
             {
-                failure = Step(engine, model, command, engineFills, engineRemovals, stats);
+                failure = Step(engine, model, command, engineFills, engineRemovals, stats, ref snapshot);
                 if (failure is null && (index % fullStateEvery == 0 || index == commands.Count - 1))
                 {
                     failure = CompareState(engine, model);
@@ -134,8 +135,10 @@ public static class StreamChecker
     }
 
     private static string? Step(
-        Engine engine, ReferenceExchange model, Command command, List<RefFill> engineFills, List<RefRemoval> engineRemovals, RunStats stats)
+        Engine engine, ReferenceExchange model, Command command, List<RefFill> engineFills, List<RefRemoval> engineRemovals,
+        RunStats stats, ref LedgerSnapshot snapshot)
     {
+        var before = snapshot;
         var expected = model.Apply(command);
         var actual = engine.Apply(command);
         stats.Codes[actual] = stats.Codes.GetValueOrDefault(actual) + 1;
@@ -202,7 +205,103 @@ public static class StreamChecker
                 "\n  model:  " + string.Join("\n          ", sortedModel);
         }
 
-        return CheckInvariants(engine);
+        snapshot = LedgerSnapshot.Of(model);
+        return CheckInvariants(engine) ?? CheckChangeEvents(engine, before, snapshot);
+    }
+
+    /// <summary>
+    /// The incremental events a projection relies on: every balance, position and book level that changed has an event,
+    /// and the last event for each carries its final value (for a level, in both the YES and the mirrored NO view).
+    /// </summary>
+    private static string? CheckChangeEvents(Engine engine, LedgerSnapshot before, LedgerSnapshot after)
+    {
+        var cash = new Dictionary<int, (long, long)>();
+        var positions = new Dictionary<(int, int, Outcome), (long, long)>();
+        var yesLevels = new Dictionary<(int, bool, int), long>();
+        var noLevels = new Dictionary<(int, bool, int), long>();
+        foreach (ref readonly var e in engine.Events)
+        {
+            switch (e.Kind)
+            {
+                case EventKind.BalanceChanged:
+                    cash[e.Account] = (e.Amount, e.OtherAmount);
+                    break;
+                case EventKind.PositionChanged:
+                    positions[(e.Account, e.Market, e.Outcome)] = (e.Amount, e.OtherAmount);
+                    break;
+                case EventKind.BookLevelChanged when e.Outcome == Outcome.Yes:
+                    yesLevels[(e.Market, e.Side == Side.Buy, e.Price)] = e.Size;
+                    break;
+                case EventKind.BookLevelChanged:
+                    // A NO bid is a YES ask at 1 − price, a NO ask a YES bid.
+                    noLevels[(e.Market, e.Side == Side.Sell, Scale - e.Price)] = e.Size;
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        foreach (var (account, final) in after.Cash)
+        {
+            var changed = before.Cash.GetValueOrDefault(account) != final;
+            if (cash.TryGetValue(account, out var reported) ? reported != final : changed)
+            {
+                return $"BalanceChanged for {account}: reported {(cash.TryGetValue(account, out var r) ? r.ToString() : "nothing")}, balance is {final}";
+            }
+        }
+
+        foreach (var (key, final) in after.Positions)
+        {
+            var changed = before.Positions.GetValueOrDefault(key) != final;
+            if (positions.TryGetValue(key, out var reported) ? reported != final : changed)
+            {
+                return $"PositionChanged for {key}: reported {(positions.TryGetValue(key, out var r) ? r.ToString() : "nothing")}, position is {final}";
+            }
+        }
+
+        foreach (var key in before.Levels.Keys.Union(after.Levels.Keys).Union(yesLevels.Keys).Union(noLevels.Keys))
+        {
+            var final = after.Levels.GetValueOrDefault(key);
+            var changed = before.Levels.GetValueOrDefault(key) != final;
+            foreach (var (view, reported) in new[] { ("YES", yesLevels), ("NO", noLevels) })
+            {
+                if (reported.TryGetValue(key, out var size) ? size != final : changed)
+                {
+                    return $"BookLevelChanged ({view} view) for market {key.Item1} {(key.Item2 ? "bid" : "ask")} @{key.Item3}: " +
+                        $"reported {(reported.TryGetValue(key, out var z) ? z.ToString(CultureInfo.InvariantCulture) : "nothing")}, level holds {final}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Balances, positions and YES-book level sizes of the model at one instant.</summary>
+    private sealed record LedgerSnapshot(
+        Dictionary<int, (long, long)> Cash,
+        Dictionary<(int, int, Outcome), (long, long)> Positions,
+        Dictionary<(int, bool, int), long> Levels)
+    {
+        public static LedgerSnapshot Of(ReferenceExchange model)
+        {
+            var cash = model.Accounts.ToDictionary(a => a.Key, a => (a.Value.Available, a.Value.Reserved));
+            var positions = model.Positions.ToDictionary(p => p.Key, p => (p.Value.Available, p.Value.Reserved));
+            var levels = new Dictionary<(int, bool, int), long>();
+            foreach (var market in model.Markets.Values)
+            {
+                foreach (var (price, level) in market.Bids)
+                {
+                    levels[(market.Id, true, price)] = level.Sum(o => o.Remaining);
+                }
+
+                foreach (var (price, level) in market.Asks)
+                {
+                    levels[(market.Id, false, price)] = level.Sum(o => o.Remaining);
+                }
+            }
+
+            return new LedgerSnapshot(cash, positions, levels);
+        }
     }
 
     /// <summary>(a)–(e) on the engine alone: its own queries must be self-consistent.</summary>
