@@ -40,11 +40,18 @@ public sealed class Account
     /// <summary>Opening time, Unix ms.</summary>
     public long CreatedAtMs { get; }
 
-    /// <summary>Whether the operator has flagged the account (refused with ACCESS_RESTRICTED under an allowlist policy).</summary>
+    /// <summary>Whether the operator has flagged the account (under review: every authenticated request is refused with ACCESS_RESTRICTED).</summary>
     public bool Flagged { get; internal set; }
 
+    /// <summary>Whether the account is on the operator's API allowlist (consulted when key issuance is <c>allowlist</c>).</summary>
+    public bool Allowlisted { get; internal set; }
+
+    /// <summary>Whether the operator admitted the account to the closed beta (consulted when key issuance is <c>closed_beta</c>).</summary>
+    public bool Admitted { get; internal set; }
+
     /// <summary>The account's wallets, oldest first; the first is the default.</summary>
-    public List<Wallet> Wallets { get; } = [];
+    /// <remarks>Replaced, never changed in place, when a wallet is added, so a reader holding it sees a consistent list.</remarks>
+    public List<Wallet> Wallets { get; internal set; } = [];
 }
 
 /// <summary>A sandbox wallet: one engine account with its own USDC and positions.</summary>
@@ -122,9 +129,22 @@ public sealed class AccountDirectory
     public static string HashSecret(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>A new random secret: a recognisable prefix and 32 random bytes in base64url.</summary>
+    /// <summary>The recognisable start of every API key secret.</summary>
+    public const string SecretPrefix = "ps_live_";
+
+    /// <summary>How many leading characters of a secret are kept for display.</summary>
+    public const int DisplayPrefixLength = 16;
+
+    /// <summary>A new random secret: <c>ps_live_</c> and 32 random bytes as 64 lower-case hex digits.</summary>
     public static string NewSecret() =>
-        "pk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        SecretPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The part of a secret that may be shown (its first 16 characters).</summary>
+    public static string DisplayPrefix(string secret) =>
+        secret.Length <= DisplayPrefixLength ? secret : secret[..DisplayPrefixLength];
+
+    /// <summary>A new public key id.</summary>
+    public static string NewKeyId() => "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     /// <summary>The next unused account id.</summary>
     public int NextAccountId
@@ -164,7 +184,8 @@ public sealed class AccountDirectory
     {
         lock (_lock)
         {
-            _accounts[wallet.AccountId].Wallets.Add(wallet);
+            var account = _accounts[wallet.AccountId];
+            account.Wallets = [.. account.Wallets, wallet];
             _wallets.Add(wallet.Id, wallet);
             if (wallet.Address is not null)
             {
@@ -234,6 +255,84 @@ public sealed class AccountDirectory
         }
     }
 
+    /// <summary>Puts an account on the API allowlist or takes it off.</summary>
+    public void SetAllowlisted(int accountId, bool allowed)
+    {
+        lock (_lock)
+        {
+            _accounts[accountId].Allowlisted = allowed;
+        }
+    }
+
+    /// <summary>Admits an account to the closed beta or withdraws the admission.</summary>
+    public void SetAdmitted(int accountId, bool admitted)
+    {
+        lock (_lock)
+        {
+            _accounts[accountId].Admitted = admitted;
+        }
+    }
+
+    /// <summary>Ids of the accounts on the allowlist, ascending.</summary>
+    public IReadOnlyList<int> AllowlistedAccounts()
+    {
+        lock (_lock)
+        {
+            return [.. _accounts.Values.Where(a => a.Allowlisted).Select(a => a.Id).Order()];
+        }
+    }
+
+    /// <summary>Keys that occupy one of the account's key slots: neither revoked nor retiring after a rotation.</summary>
+    /// <remarks>Deactivated and expired keys keep their slot (they can be reactivated or given a new expiry); delete them to free it.</remarks>
+    public int KeySlotsUsed(int accountId)
+    {
+        lock (_lock)
+        {
+            return _keysById.Values.Count(k => k.AccountId == accountId && !k.Revoked && k.RetiresAtMs is null);
+        }
+    }
+
+    /// <summary>A consistent copy of a key and its account, found by the key's secret; null when no key has that secret.</summary>
+    /// <remarks>The stored hash is re-compared in constant time after the lookup, so a hit never depends on a short-circuiting compare.</remarks>
+    public KeySnapshot? SnapshotBySecret(string secret)
+    {
+        var hash = HashSecret(secret);
+        lock (_lock)
+        {
+            return _keysByHash.TryGetValue(hash, out var key) &&
+                CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(hash))
+                ? Snapshot(key)
+                : null;
+        }
+    }
+
+    /// <summary>A consistent copy of a key and its account, found by the key's public id.</summary>
+    public KeySnapshot? SnapshotById(string keyId)
+    {
+        lock (_lock)
+        {
+            return _keysById.TryGetValue(keyId, out var key) ? Snapshot(key) : null;
+        }
+    }
+
+    private KeySnapshot Snapshot(ApiKey key)
+    {
+        var account = _accounts.GetValueOrDefault(key.AccountId);
+        return new KeySnapshot(
+            key,
+            account,
+            key.Permissions,
+            key.Active,
+            key.Revoked,
+            key.ExpiresAtMs,
+            key.RetiresAtMs,
+            account?.Tier ?? Tier.Free,
+            account?.Flagged ?? false,
+            account?.Allowlisted ?? false,
+            account?.Admitted ?? false,
+            account?.Wallets ?? []);
+    }
+
     /// <summary>An account by id.</summary>
     public Account? FindAccount(int id)
     {
@@ -289,3 +388,30 @@ public sealed class AccountDirectory
         }
     }
 }
+
+/// <summary>A key and its account as they were at one instant, read under the directory's lock.</summary>
+/// <param name="Key">The key object (its mutable fields may change later; use the copies here for decisions).</param>
+/// <param name="Account">The owning account, or null if it is missing.</param>
+/// <param name="Permissions">The key's permissions.</param>
+/// <param name="Active">False when deactivated.</param>
+/// <param name="Revoked">True when revoked.</param>
+/// <param name="ExpiresAtMs">Expiry, Unix ms, or null.</param>
+/// <param name="RetiresAtMs">End of the rotation overlap, Unix ms, or null.</param>
+/// <param name="Tier">The account's tier.</param>
+/// <param name="Flagged">Whether the account is flagged.</param>
+/// <param name="Allowlisted">Whether the account is on the allowlist.</param>
+/// <param name="Admitted">Whether the account is admitted to the closed beta.</param>
+/// <param name="Wallets">The account's wallets, oldest first.</param>
+public sealed record KeySnapshot(
+    ApiKey Key,
+    Account? Account,
+    KeyPermissions Permissions,
+    bool Active,
+    bool Revoked,
+    long? ExpiresAtMs,
+    long? RetiresAtMs,
+    Tier Tier,
+    bool Flagged,
+    bool Allowlisted,
+    bool Admitted,
+    IReadOnlyList<Wallet> Wallets);

@@ -59,3 +59,30 @@ public static class TierTable
         return false;
     }
 }
+
+/// <summary>The tier table in force: the defaults with any operator overrides applied.</summary>
+public sealed class TierCatalog
+{
+    private readonly TierLimits[] _limits;
+
+    /// <summary>A catalog with one entry per tier, in tier order.</summary>
+    public TierCatalog(IReadOnlyList<TierLimits> limits)
+    {
+        var ordered = limits.OrderBy(l => l.Tier).ToArray();
+        if (ordered.Length != TierTable.Defaults.Count || ordered.Where((l, i) => (int)l.Tier != i).Any())
+        {
+            throw new ArgumentException("The tier catalog needs exactly one entry per tier.", nameof(limits));
+        }
+
+        _limits = ordered;
+    }
+
+    /// <summary>The catalog of <see cref="TierTable.Defaults"/>.</summary>
+    public static TierCatalog Default { get; } = new(TierTable.Defaults);
+
+    /// <summary>Every tier, in tier order.</summary>
+    public IReadOnlyList<TierLimits> All => _limits;
+
+    /// <summary>Limits of one tier.</summary>
+    public TierLimits For(Tier tier) => _limits[(int)tier];
+}

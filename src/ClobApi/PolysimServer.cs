@@ -14,7 +14,10 @@ public static class PolysimServer
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <summary>Builds the application from command-line arguments (and environment/appsettings).</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configureServices">Runs after the default services are registered (tests swap the TimeProvider or a store here).</param>
+    /// <param name="configureApp">Runs after the routes are mapped (tests add probe routes here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServices = null, Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -31,13 +34,24 @@ public static class PolysimServer
         builder.Services.AddSingleton<IJournal>(_ => new FileJournal(Path.GetFullPath(dataDir)));
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService<EngineLifetime>();
+        Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
+        Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
+        builder.Services.AddOrders();
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
+            // The OpenAPI generator names schema fields with these options, not the areas' source-generated contexts: without
+            // this the document would describe camelCase fields that the wire never uses.
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        });
 
+        configureServices?.Invoke(builder);
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorContractMiddleware>();
         app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseMiddleware<Api.RateLimiting.TradeWriteLimiter>();
 
         app.MapGet("/healthz", () => Results.Json(new HealthReply("ok"), ApiJson.Default.HealthReply))
             .WithSummary("Liveness: the process is up.");
@@ -48,6 +62,7 @@ public static class PolysimServer
         app.MapV1();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        configureApp?.Invoke(app);
         return app;
     }
 

@@ -15,12 +15,16 @@ public sealed class TestServer : IAsyncDisposable
     public const string AdminKey = "adm_test_operator_key";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<WebApplicationBuilder>? _configureServices;
+    private readonly Action<WebApplication>? _configureApp;
     private WebApplication? _app;
 
-    private TestServer(string dataDir, Dictionary<string, string?> settings)
+    private TestServer(string dataDir, Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configureServices, Action<WebApplication>? configureApp)
     {
         DataDir = dataDir;
         _settings = settings;
+        _configureServices = configureServices;
+        _configureApp = configureApp;
     }
 
     public string DataDir { get; }
@@ -30,10 +34,16 @@ public sealed class TestServer : IAsyncDisposable
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>Starts a server; extra settings are configuration keys such as "Polysim:DefaultStartingBalance".</summary>
-    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null, string? dataDir = null)
+    /// <remarks><paramref name="configureServices"/> runs after the server's own registrations (e.g. to inject a FakeTimeProvider);
+    /// <paramref name="configureApp"/> after its routes (e.g. to add a probe route). Both run again on <see cref="RestartAsync"/>.</remarks>
+    public static async Task<TestServer> StartAsync(
+        Dictionary<string, string?>? settings = null,
+        string? dataDir = null,
+        Action<WebApplicationBuilder>? configureServices = null,
+        Action<WebApplication>? configureApp = null)
     {
         dataDir ??= Path.Combine(Path.GetTempPath(), "polysim-test-" + Guid.NewGuid().ToString("n"));
-        var server = new TestServer(dataDir, settings ?? []);
+        var server = new TestServer(dataDir, settings ?? [], configureServices, configureApp);
         await server.StartAppAsync();
         return server;
     }
@@ -54,7 +64,7 @@ public sealed class TestServer : IAsyncDisposable
             args.Add(value ?? string.Empty);
         }
 
-        _app = PolysimServer.Build([.. args]);
+        _app = PolysimServer.Build([.. args], _configureServices, _configureApp);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Polysim.Accounts;
+using Polysim.ClobApi.Api.Identity;
 using Polysim.ClobApi.Hosting;
 using Polysim.ClobApi.Http;
 using Polysim.MatchingEngine;
@@ -60,9 +61,11 @@ public static class AdminAccountsEndpoints
             .Accepts<FundRequest>("application/json")
             .Produces<FundReply>()
             .WithSummary("Credit USDC to an account's first wallet (by account id) or to the wallet with that 0x address.");
+        admin.MapIdentityAdmin();
     }
 
-    private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Endpoint filter of every operator route: 401 MISSING_API_KEY without X-Admin-Key, INVALID_KEY when it is wrong.</summary>
+    internal static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var expected = http.RequestServices.GetRequiredService<OperatorKey>().Value;
@@ -123,8 +126,8 @@ public static class AdminAccountsEndpoints
             ctx.Apply(Command.Deposit(0, 0, walletId, balance));
         }
 
-        var keyId = "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        ctx.Record(new ApiKeyIssued(keyId, accountId, "default", secret[..10], AccountDirectory.HashSecret(secret), KeyPermissions.Read | KeyPermissions.Trade, null, now));
+        var keyId = AccountDirectory.NewKeyId();
+        ctx.Record(new ApiKeyIssued(keyId, accountId, "default", AccountDirectory.DisplayPrefix(secret), AccountDirectory.HashSecret(secret), KeyPermissions.Read | KeyPermissions.Trade, null, now));
         var cash = state.Engine.GetBalance(walletId);
         return new CreateAccountReply(accountId, walletId, secret, keyId, TierTable.For(tier).Name, Money.FormatUsdc(cash.Total));
     }

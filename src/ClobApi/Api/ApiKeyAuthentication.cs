@@ -1,12 +1,27 @@
+using System.Globalization;
 using Polysim.Accounts;
+using Polysim.ClobApi.Api.Identity;
+using Polysim.ClobApi.Api.RateLimiting;
 using Polysim.ClobApi.Hosting;
 using Polysim.ClobApi.Http;
 
 namespace Polysim.ClobApi.Api;
 
-/// <summary>Authenticates /v1 requests by API key and attaches the <see cref="Caller"/>; refusals follow the error contract.</summary>
-/// <remarks>Operator routes (X-Admin-Key), key bootstrap and the tier table are public here; every other /v1 route needs a key.</remarks>
-public sealed class ApiKeyAuthentication(RequestDelegate next, HostState state, TimeProvider time)
+/// <summary>Authenticates /v1 requests (API key or bearer JWT), applies the key's rate limit and the operator's access gates,
+/// and attaches the <see cref="Caller"/>; refusals follow the error contract.</summary>
+/// <remarks>
+/// Order: credential → key state (INVALID_KEY, KEY_DEACTIVATED, KEY_EXPIRED) → rate limit → access gates
+/// (ACCESS_RESTRICTED) → wallet selection. Operator routes (X-Admin-Key), key bootstrap and the tier table are public here.
+/// Decisions use a snapshot of the key and account taken under the directory's lock, never fields read one by one.
+/// </remarks>
+public sealed class ApiKeyAuthentication(
+    RequestDelegate next,
+    HostState state,
+    IdentityClock clock,
+    IdentityOptions options,
+    TierCatalog tiers,
+    JwtTokens tokens,
+    RequestRateLimiter rateLimiter)
 {
     /// <summary>Header carrying the key.</summary>
     public const string KeyHeader = "X-API-Key";
@@ -17,64 +32,114 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, HostState state, 
     /// <summary>Header selecting a wallet (also accepted as the <c>wallet_id</c> query parameter).</summary>
     public const string WalletHeader = "X-Wallet-Id";
 
+    /// <summary>The route that only an API key may call (it mints the bearer tokens).</summary>
+    public const string TokenPath = "/v1/auth/token";
+
     /// <summary>Routes under /v1 that do not take an API key.</summary>
-    public static bool IsPublic(PathString path) =>
-        path.StartsWithSegments("/v1/admin") ||
-        path.Equals("/v1/keys/bootstrap", StringComparison.OrdinalIgnoreCase) ||
-        path.Equals("/v1/keys/tiers", StringComparison.OrdinalIgnoreCase);
+    public static bool IsPublic(PathString path)
+    {
+        // Routing tolerates a trailing slash, so the public check must too.
+        var value = path.Value?.TrimEnd('/') ?? string.Empty;
+        return path.StartsWithSegments("/v1/admin") ||
+            value.Equals("/v1/keys/bootstrap", StringComparison.OrdinalIgnoreCase) ||
+            value.Equals("/v1/keys/tiers", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Authenticates when the path is a private /v1 route.</summary>
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
         // Unknown routes answer 404 (or 405) whoever asks; authentication is for routes that exist.
         if (!path.StartsWithSegments("/v1") || IsPublic(path) || context.GetEndpoint() is null)
         {
-            return next(context);
+            await next(context);
+            return;
         }
 
-        Authenticate(context).AttachTo(context);
-        return next(context);
+        var nowMs = clock.NowMs;
+        var (snapshot, byToken) = Identify(context, nowMs);
+        var account = snapshot.Account!;
+        var limits = tiers.For(snapshot.Tier);
+        await rateLimiter.CheckAsync(context, snapshot.Key.Id, limits);
+        IssuancePolicy.EnsureMayUse(options, snapshot);
+        var wallet = SelectWallet(context, snapshot.Wallets);
+        new CallerIdentity(snapshot, byToken).AttachTo(context);
+        new Caller(account, wallet, byToken ? null : snapshot.Key, snapshot.Key.Id, snapshot.Permissions, limits).AttachTo(context);
+        await next(context);
     }
 
-    private Caller Authenticate(HttpContext context)
+    private (KeySnapshot Snapshot, bool ByToken) Identify(HttpContext context, long nowMs)
     {
-        var secret = context.Request.Headers[KeyHeader].ToString();
+        var headers = context.Request.Headers;
+        var secret = headers[KeyHeader].ToString();
         if (secret.Length == 0)
         {
-            secret = context.Request.Headers[LegacyKeyHeader].ToString();
+            secret = headers[LegacyKeyHeader].ToString();
         }
 
-        if (secret.Length == 0)
+        string? token = null;
+        if (secret.Length == 0 && BearerOf(headers.Authorization.ToString()) is { } bearer)
         {
-            throw new ApiException(401, "MISSING_API_KEY", "An API key is required: send X-API-Key.");
+            // A whole API key sent as a bearer credential is accepted as the key itself.
+            if (bearer.StartsWith(AccountDirectory.SecretPrefix, StringComparison.Ordinal))
+            {
+                secret = bearer;
+            }
+            else
+            {
+                token = bearer;
+            }
         }
 
         var directory = state.Accounts;
-        var key = directory.FindKeyBySecret(secret);
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds() + state.ClockOffsetMs;
-        if (key is null || key.Revoked || (key.RetiresAtMs is { } retires && retires <= nowMs))
+        KeySnapshot? snapshot;
+        if (token is not null)
+        {
+            if ((context.Request.Path.Value?.TrimEnd('/') ?? string.Empty).Equals(TokenPath, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ApiException(401, "MISSING_API_KEY", "This route takes an API key (X-API-Key), not a bearer token.");
+            }
+
+            var keyId = tokens.Validate(token, nowMs);
+            snapshot = directory.SnapshotById(keyId)
+                ?? throw new ApiException(401, "INVALID_TOKEN", "The bearer token names no key of this server.");
+        }
+        else if (secret.Length == 0)
+        {
+            throw new ApiException(401, "MISSING_API_KEY", "An API key is required: send X-API-Key (or Authorization: Bearer <token>).");
+        }
+        else
+        {
+            snapshot = secret.Length <= 256 ? directory.SnapshotBySecret(secret) : null;
+        }
+
+        if (snapshot is null || snapshot.Revoked || snapshot.Account is null || (snapshot.RetiresAtMs is { } retires && retires <= nowMs))
         {
             throw new ApiException(401, "INVALID_KEY", "Invalid API key");
         }
 
-        if (!key.Active)
+        if (!snapshot.Active)
         {
             throw new ApiException(401, "KEY_DEACTIVATED", "This API key has been deactivated.");
         }
 
-        if (key.ExpiresAtMs is { } expires && expires <= nowMs)
+        if (snapshot.ExpiresAtMs is { } expires && expires <= nowMs)
         {
             throw new ApiException(401, "KEY_EXPIRED", "This API key has expired.");
         }
 
-        var account = directory.FindAccount(key.AccountId)
-            ?? throw new ApiException(401, "INVALID_KEY", "Invalid API key");
-        var wallet = SelectWallet(context, account);
-        return new Caller(account, wallet, key, key.Id, key.Permissions, TierTable.For(account.Tier));
+        return (snapshot, token is not null);
     }
 
-    private static Wallet SelectWallet(HttpContext context, Account account)
+    private static string? BearerOf(string authorization)
+    {
+        const string Scheme = "Bearer ";
+        return authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) && authorization.Length > Scheme.Length
+            ? authorization[Scheme.Length..].Trim()
+            : null;
+    }
+
+    private static Wallet SelectWallet(HttpContext context, IReadOnlyList<Wallet> wallets)
     {
         var requested = context.Request.Query["wallet_id"].ToString();
         if (requested.Length == 0)
@@ -82,7 +147,6 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, HostState state, 
             requested = context.Request.Headers[WalletHeader].ToString();
         }
 
-        var wallets = account.Wallets;
         if (requested.Length == 0)
         {
             return wallets.Count > 0
@@ -90,14 +154,25 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, HostState state, 
                 : throw new ApiException(403, "ACCESS_RESTRICTED", "This account has no wallet.");
         }
 
+        if (string.Equals(requested, "api", StringComparison.OrdinalIgnoreCase) && wallets.Count > 0)
+        {
+            return wallets[0];
+        }
+
+        if (!int.TryParse(requested, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw ApiException.Validation($"wallet_id must be a wallet id or \"api\"; got '{requested}'.", "wallet_id");
+        }
+
         foreach (var wallet in wallets)
         {
-            if (string.Equals(wallet.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), requested, StringComparison.Ordinal))
+            if (wallet.Id == id)
             {
                 return wallet;
             }
         }
 
-        throw ApiException.Validation($"wallet_id '{requested}' is not one of this account's wallets.", "wallet_id");
+        throw new ApiException(404, "WALLET_NOT_FOUND", $"Wallet {id} is not one of this account's wallets.",
+            new Dictionary<string, string> { ["wallet_id"] = requested });
     }
 }

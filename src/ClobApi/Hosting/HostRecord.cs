@@ -9,6 +9,8 @@ namespace Polysim.ClobApi.Hosting;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(MarketListed), "market_listed")]
 [JsonDerivedType(typeof(ClockAdvanced), "clock_advanced")]
+[JsonDerivedType(typeof(Api.Markets.HeartbeatArmed), "heartbeat_armed")]
+[JsonDerivedType(typeof(Api.Markets.HeartbeatDisarmed), "heartbeat_disarmed")]
 [JsonDerivedType(typeof(AccountOpened), "account_opened")]
 [JsonDerivedType(typeof(WalletCreated), "wallet_created")]
 [JsonDerivedType(typeof(ApiKeyIssued), "api_key_issued")]
@@ -17,6 +19,9 @@ namespace Polysim.ClobApi.Hosting;
 [JsonDerivedType(typeof(ApiKeyRevoked), "api_key_revoked")]
 [JsonDerivedType(typeof(AccountTierChanged), "account_tier_changed")]
 [JsonDerivedType(typeof(AccountFlagged), "account_flagged")]
+[JsonDerivedType(typeof(OrderSubmitted), "order_submitted")]
+[JsonDerivedType(typeof(Polysim.ClobApi.Api.Identity.AccountAllowlisted), "account_allowlisted")]
+[JsonDerivedType(typeof(Polysim.ClobApi.Api.Identity.AccountAdmitted), "account_admitted")]
 public abstract record HostRecord
 {
     /// <summary>UTF-8 JSON of the record, discriminated by <c>type</c>.</summary>

@@ -29,6 +29,9 @@ public sealed class HostState
     /// <summary>Trades, price history and position cost basis.</summary>
     public TradeHistory Trades { get; } = new();
 
+    /// <summary>Armed heartbeats (dead-man's switches) by account.</summary>
+    public Api.Markets.HeartbeatRegistry Heartbeats { get; } = new();
+
     /// <summary>Operator clock offset added to the wall clock, in ms.</summary>
     public long ClockOffsetMs { get; private set; }
 
@@ -53,6 +56,12 @@ public sealed class HostState
             case ClockAdvanced clock:
                 ClockOffsetMs = clock.OffsetMs;
                 break;
+            case Api.Markets.HeartbeatArmed r:
+                Heartbeats.Apply(r);
+                break;
+            case Api.Markets.HeartbeatDisarmed r:
+                Heartbeats.Apply(r);
+                break;
             case AccountOpened r:
                 Accounts.OpenAccount(r.AccountId, r.Name, r.Tier, r.CreatedAtMs);
                 break;
@@ -76,6 +85,15 @@ public sealed class HostState
                 break;
             case AccountFlagged r:
                 Accounts.SetFlagged(r.AccountId, r.Flagged);
+                break;
+            case OrderSubmitted r:
+                Orders.Submit(r);
+                break;
+            case Api.Identity.AccountAllowlisted r:
+                Accounts.SetAllowlisted(r.AccountId, r.Allowed);
+                break;
+            case Api.Identity.AccountAdmitted r:
+                Accounts.SetAdmitted(r.AccountId, r.Admitted);
                 break;
             default:
                 throw new InvalidDataException($"Unknown host record {record.GetType().Name}.");

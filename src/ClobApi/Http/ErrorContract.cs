@@ -52,6 +52,13 @@ public sealed class ErrorContractMiddleware(RequestDelegate next, ILogger<ErrorC
     /// <summary>Runs the rest of the pipeline under the contract.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
+        // Refused up front for every /v1 route, including those that never read a body, so an oversized request is never acted on.
+        if (context.Request.ContentLength > RequestBody.MaxBytes && context.Request.Path.StartsWithSegments("/v1"))
+        {
+            await ErrorWriter.WriteAsync(context, 413, "PAYLOAD_TOO_LARGE", $"The request body is larger than {RequestBody.MaxBytes} bytes.");
+            return;
+        }
+
         try
         {
             await next(context);
@@ -85,6 +92,14 @@ public sealed class ErrorContractMiddleware(RequestDelegate next, ILogger<ErrorC
 
             return;
         }
+        catch (Exception ex) when (!context.Response.HasStarted && IsUnreadableJson(ex))
+        {
+            // A client fault, but also a handler that should have refused the value itself: logged so it can be fixed there.
+            log.LogWarning(ex, "Unreadable JSON value reached a handler on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await ErrorWriter.WriteAsync(context, 422, "VALIDATION_FAILED",
+                "The request holds a JSON value that cannot be read: invalid UTF-8, a lone surrogate escape, or a value of the wrong type.");
+            return;
+        }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             log.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -116,6 +131,16 @@ public sealed class ErrorContractMiddleware(RequestDelegate next, ILogger<ErrorC
                 break;
         }
     }
+
+    /// <summary>Whether <paramref name="ex"/> is System.Text.Json refusing to read a request value (JsonElement, JsonDocument or
+    /// Utf8JsonReader): text that is not valid UTF-8 or UTF-16 (a lone surrogate escape), or a value read as the wrong kind.</summary>
+    /// <remarks>JsonDocument.Parse accepts such strings; only reading them throws, and that happens inside handlers.</remarks>
+    private static bool IsUnreadableJson(Exception ex) =>
+        ex is InvalidOperationException or FormatException
+        && ex.StackTrace is { } trace
+        && (trace.Contains("System.Text.Json.JsonElement.", StringComparison.Ordinal)
+            || trace.Contains("System.Text.Json.JsonDocument.", StringComparison.Ordinal)
+            || trace.Contains("System.Text.Json.Utf8JsonReader.", StringComparison.Ordinal));
 }
 
 /// <summary>Gives every request an id: the client's <c>X-Request-Id</c> when sane, else a new one; echoed on every response.</summary>

@@ -61,7 +61,7 @@ public static class Money
     {
         var text = value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.String => Text(value, field),
             JsonValueKind.Number => value.GetRawText(),
             _ => throw ApiException.Validation($"{field} must be a decimal number or string.", field),
         };
@@ -81,6 +81,19 @@ public static class Money
         }
 
         return scaled;
+    }
+
+    private static string Text(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 or a lone surrogate escape: JsonDocument accepts it, reading it as a string throws.
+            throw ApiException.Validation($"{field} is not valid text.", field);
+        }
     }
 
     /// <summary>Micro-units as a trimmed decimal string ("12.5", "0.000001", "0").</summary>

@@ -1,0 +1,94 @@
+using Polysim.ClobApi.Hosting;
+using Polysim.ClobApi.Projections;
+using Polysim.MatchingEngine;
+
+namespace Polysim.ClobApi.Tests.Orders;
+
+public sealed class OrderHistoryTests
+{
+    private const long Ts = 1_767_225_600_000;
+    private const int Wallet = 1_000;
+    private const int Account = 7;
+    private const long Share = Units.AmountScale;
+
+    private static (HostState State, Func<Command, EngineOutcome> Apply) NewState()
+    {
+        var state = new HostState(new EngineOptions { FeeAccount = 0 });
+        long sequence = 0;
+        EngineOutcome Apply(Command c) => state.ApplyCommand(c with { Sequence = ++sequence, Timestamp = Ts });
+        Apply(Command.CreateMarket(0, 0, 1, new MarketParameters(100)));
+        Apply(Command.RegisterAccount(0, 0, Wallet));
+        Apply(Command.Deposit(0, 0, Wallet, 1_000_000 * Share));
+        return (state, Apply);
+    }
+
+    private static long Place(HostState state, Func<Command, EngineOutcome> apply, string? clientId, int price = 1_000, long shares = 5 * Share)
+    {
+        var id = state.Engine.LastSequence + 1;
+        state.ApplyRecord(new OrderSubmitted(id, Account, Wallet, clientId, "123", "limit", Ts));
+        apply(Command.Place(0, 0, Wallet, 1, id, Outcome.Yes, Side.Buy, price, shares));
+        return id;
+    }
+
+    [Fact]
+    public void Each_wallet_keeps_its_newest_finished_orders_and_forgets_the_oldest_with_their_client_order_ids()
+    {
+        var (state, apply) = NewState();
+        var first = Place(state, apply, "c-0");
+        apply(Command.Cancel(0, 0, Wallet, first));
+        for (var i = 1; i <= OrderHistory.MaxFinishedPerWallet; i++)
+        {
+            apply(Command.Cancel(0, 0, Wallet, Place(state, apply, "c-" + i)));
+        }
+
+        var open = Place(state, apply, "still-open");
+
+        Assert.Equal(OrderHistory.MaxFinishedPerWallet + 1, state.Orders.Count);
+        Assert.Null(state.Orders.Find(first));
+        Assert.Null(state.Orders.FindByClientOrderId(Account, "c-0"));
+        Assert.NotNull(state.Orders.FindByClientOrderId(Account, "c-1"));
+        Assert.Equal(OrderStatus.Open, state.Orders.Find(open)!.Status);
+        Assert.Equal(open, state.Orders.ListWallet(Wallet).First().EngineId);
+        Assert.Equal(OrderHistory.MaxFinishedPerWallet + 1, state.Orders.CountWallet(Wallet));
+    }
+
+    [Fact]
+    public void Metadata_of_a_rejected_or_abandoned_placement_is_dropped()
+    {
+        var (state, apply) = NewState();
+
+        var rejected = Place(state, apply, "too-big", shares: 90_000_000 * Share);
+        state.ApplyRecord(new OrderSubmitted(state.Engine.LastSequence + 1, Account, Wallet, "abandoned", "123", "limit", Ts));
+        apply(Command.AdvanceTime(0, 0));
+        var bare = state.Engine.LastSequence + 1;
+        apply(Command.Place(0, 0, Wallet, 1, bare, Outcome.Yes, Side.Buy, 1_000, 5 * Share));
+
+        Assert.Null(state.Orders.Find(rejected));
+        Assert.Null(state.Orders.FindByClientOrderId(Account, "too-big"));
+        Assert.Null(state.Orders.FindByClientOrderId(Account, "abandoned"));
+        var order = state.Orders.Find(bare)!;
+        Assert.Null(order.ClientOrderId);
+        Assert.Equal(-1, order.AccountId);
+        Assert.Equal(string.Empty, order.TokenId);
+    }
+
+    [Fact]
+    public void Fills_are_capped_per_order_while_the_totals_count_every_fill()
+    {
+        var (state, apply) = NewState();
+        apply(Command.RegisterAccount(0, 0, Wallet + 1));
+        apply(Command.Deposit(0, 0, Wallet + 1, 1_000_000 * Share));
+        var maker = Place(state, apply, "big-bid", price: 5_000, shares: 2_000 * Share);
+        for (var i = 0; i < OrderHistory.MaxFillsPerOrder + 10; i++)
+        {
+            var id = state.Engine.LastSequence + 1;
+            apply(Command.Place(0, 0, Wallet + 1, 1, id, Outcome.No, Side.Buy, 5_000, 2 * Share, TimeInForce.Fak));
+        }
+
+        var order = state.Orders.Find(maker)!;
+        Assert.Equal(OrderHistory.MaxFillsPerOrder, order.Fills.Count);
+        Assert.Equal(OrderHistory.MaxFillsPerOrder + 10, order.FillCount);
+        Assert.Equal((OrderHistory.MaxFillsPerOrder + 10) * 2 * Share, order.Filled);
+        Assert.Equal(OrderStatus.PartiallyFilled, order.Status);
+    }
+}
