@@ -130,7 +130,7 @@ public sealed partial class Engine
 
         if (immediate)
         {
-            var complete = DryRun(market, c.Account, isBid, bookLimit, c.Outcome, c.IsBudget, c.Quantity, out var fillable);
+            var (complete, fillable) = DryRun(market, c.Account, isBid, bookLimit, c.Outcome, c.IsBudget, c.Quantity);
             if (c.TimeInForce == TimeInForce.Fok && !complete)
             {
                 return RejectCode.FokNotFilled;
@@ -197,12 +197,13 @@ public sealed partial class Engine
     /// <summary>Walks the opposite side without changing anything: how much the order would fill, and whether completely.</summary>
     /// <remarks>Mirrors <see cref="Match"/> exactly (capacity, budget arithmetic, self-trade prevention), so that a FOK
     /// rejected here has no effect and a FOK accepted here fills completely.</remarks>
-    private bool DryRun(MarketState market, int account, bool isBid, int bookLimit, Outcome outcome, bool budget, long quantity, out long filled)
+    private (bool Complete, long Filled) DryRun(MarketState market, int account, bool isBid, int bookLimit, Outcome outcome, bool budget, long quantity)
     {
-        filled = 0;
+        long filled = 0;
         var stp = _stp[account];
         var remaining = budget ? 0 : quantity;
         var left = budget ? quantity * Scale : 0;
+        var limitOwn = outcome == Outcome.Yes ? bookLimit : Scale - bookLimit;
         var levels = isBid ? market.Asks : market.Bids;
         var price = isBid ? market.BestAsk : market.BestBid;
         while (isBid ? price <= bookLimit : price >= bookLimit && price > MarketState.NoBid)
@@ -210,26 +211,10 @@ public sealed partial class Engine
             var own = outcome == Outcome.Yes ? price : Scale - price;
             if (stp == SelfTradePrevention.Off)
             {
-                var cap = budget ? left / own : remaining;
-                if (cap == 0)
+                // Without self-trade prevention a level's aggregate size is all that matters.
+                if (Take(levels[price].Size, own))
                 {
-                    return true;
-                }
-
-                var take = Math.Min(cap, levels[price].Size);
-                filled += take;
-                if (budget)
-                {
-                    left -= take * own;
-                }
-                else
-                {
-                    remaining -= take;
-                }
-
-                if (take < levels[price].Size)
-                {
-                    return true;
+                    return (true, filled);
                 }
             }
             else
@@ -237,10 +222,9 @@ public sealed partial class Engine
                 for (var o = levels[price].Head; o >= 0; o = _orders[o].Next)
                 {
                     // Complete before meeting an own order means self-trade prevention never comes into play.
-                    var cap = budget ? left / own : remaining;
-                    if (cap == 0)
+                    if (Capacity(own) == 0)
                     {
-                        return true;
+                        return (true, filled);
                     }
 
                     if (_orders[o].Account == account)
@@ -251,23 +235,12 @@ public sealed partial class Engine
                         }
 
                         // Cancel-incoming stops the walk here; a budget whose rest buys nothing at the limit is still complete.
-                        return budget && left / (outcome == Outcome.Yes ? bookLimit : Scale - bookLimit) == 0;
+                        return (budget && left / limitOwn == 0, filled);
                     }
 
-                    var take = Math.Min(cap, _orders[o].Remaining);
-                    filled += take;
-                    if (budget)
+                    if (Take(_orders[o].Remaining, own))
                     {
-                        left -= take * own;
-                    }
-                    else
-                    {
-                        remaining -= take;
-                    }
-
-                    if (take < _orders[o].Remaining)
-                    {
-                        return true;
+                        return (true, filled);
                     }
                 }
             }
@@ -279,8 +252,27 @@ public sealed partial class Engine
             }
         }
 
-        var limitOwn = outcome == Outcome.Yes ? bookLimit : Scale - bookLimit;
-        return budget ? left / limitOwn == 0 : remaining == 0;
+        return (budget ? left / limitOwn == 0 : remaining == 0, filled);
+
+        long Capacity(int own) => budget ? left / own : remaining;
+
+        // Takes what the capacity allows of `available` shares; true when the capacity ran out first (the order is complete).
+        bool Take(long available, int own)
+        {
+            var cap = Capacity(own);
+            var take = Math.Min(cap, available);
+            filled += take;
+            if (budget)
+            {
+                left -= take * own;
+            }
+            else
+            {
+                remaining -= take;
+            }
+
+            return cap == 0 || take < available;
+        }
     }
 
     /// <summary>Matches the taker against the opposite side; true when self-trade prevention stopped it.</summary>
