@@ -54,10 +54,13 @@ public static class PolysimServer
         app.UseMiddleware<Api.RateLimiting.TradeWriteLimiter>();
 
         app.MapGet("/healthz", () => Results.Json(new HealthReply("ok"), ApiJson.Default.HealthReply))
+            .Produces<HealthReply>()
             .WithSummary("Liveness: the process is up.");
         app.MapGet("/readyz", (EngineHost host) => host.IsReady
                 ? Results.Json(new HealthReply("ready"), ApiJson.Default.HealthReply)
                 : Results.Json(new HealthReply("starting"), ApiJson.Default.HealthReply, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .Produces<HealthReply>()
+            .Produces<HealthReply>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
         app.MapV1();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -35,22 +35,27 @@ public sealed class ApiKeyAuthentication(
     /// <summary>The route that only an API key may call (it mints the bearer tokens).</summary>
     public const string TokenPath = "/v1/auth/token";
 
-    /// <summary>Routes under /v1 that do not take an API key.</summary>
-    public static bool IsPublic(PathString path)
+    /// <summary>Requests under /v1 that do not take an API key: operator routes, key bootstrap and the tier table.</summary>
+    /// <remarks>Matched on method and path together: <c>GET /v1/keys/bootstrap</c> is the key-detail route for an id
+    /// that happens to read "bootstrap", and it needs a key like any other.</remarks>
+    public static bool IsPublic(string method, PathString path)
     {
         // Routing tolerates a trailing slash, so the public check must too.
         var value = path.Value?.TrimEnd('/') ?? string.Empty;
         return path.StartsWithSegments("/v1/admin") ||
-            value.Equals("/v1/keys/bootstrap", StringComparison.OrdinalIgnoreCase) ||
-            value.Equals("/v1/keys/tiers", StringComparison.OrdinalIgnoreCase);
+            (HttpMethods.IsPost(method) && value.Equals("/v1/keys/bootstrap", StringComparison.OrdinalIgnoreCase)) ||
+            (HttpMethods.IsGet(method) && value.Equals("/v1/keys/tiers", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Authenticates when the path is a private /v1 route.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        // Unknown routes answer 404 (or 405) whoever asks; authentication is for routes that exist.
-        if (!path.StartsWithSegments("/v1") || IsPublic(path) || context.GetEndpoint() is null)
+        // Unknown routes (no endpoint) and wrong methods (routing's 405 endpoint carries no method metadata) answer
+        // 404/405 whoever asks; authentication is for requests a route will actually serve.
+        var endpoint = context.GetEndpoint();
+        if (!path.StartsWithSegments("/v1") || IsPublic(context.Request.Method, path) ||
+            endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>() is null)
         {
             await next(context);
             return;

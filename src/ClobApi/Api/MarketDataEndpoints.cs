@@ -234,9 +234,15 @@ public static class MarketDataEndpoints
         return Results.Json(reply, MarketsJson.Default.LastTradePriceReply);
     }
 
-    private static async Task<IResult> GetPriceHistory(HttpContext http, EngineHost host, TimeProvider time)
+    private static Task<IResult> GetPriceHistory(HttpContext http, EngineHost host, TimeProvider time)
     {
         RequireRead(http);
+        return PriceHistoryAsync(http, host, time);
+    }
+
+    /// <summary>The price history reply of <c>?market=&amp;…</c>, without the key check (the root Polymarket route is public).</summary>
+    internal static async Task<IResult> PriceHistoryAsync(HttpContext http, EngineHost host, TimeProvider time)
+    {
         var tokenId = QueryParams.TokenId(http, "market");
         var interval = QueryParams.Optional(http, "interval");
         var startTs = QueryParams.Integer(http, "startTs", 0, long.MaxValue / 1_000);

@@ -38,6 +38,8 @@ public static class ErrorWriter
         var response = context.Response;
         response.StatusCode = status;
         response.Headers[CodeHeader] = code;
+        // Set again: a handler's failure clears the response, request id included.
+        response.Headers[RequestIdMiddleware.Header] = RequestIdMiddleware.Get(context);
         var verbose = string.Equals(context.Request.Headers[VerboseHeader], "true", StringComparison.OrdinalIgnoreCase);
         return verbose
             ? response.WriteAsJsonAsync(new VerboseErrorReply(code, message, details, RequestIdMiddleware.Get(context)), ApiJson.Default.VerboseErrorReply)
@@ -124,8 +126,13 @@ public sealed class ErrorContractMiddleware(RequestDelegate next, ILogger<ErrorC
             case StatusCodes.Status413PayloadTooLarge:
                 await ErrorWriter.WriteAsync(context, 413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
                 break;
-            case StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType:
-                await ErrorWriter.WriteAsync(context, context.Response.StatusCode, "VALIDATION_FAILED", "The request is not valid.");
+            // Framework refusals (a parameter that does not bind, a Content-Type a route does not accept) are schema-level
+            // problems, which the contract answers 422 VALIDATION_FAILED whatever status the framework chose.
+            case StatusCodes.Status415UnsupportedMediaType:
+                await ErrorWriter.WriteAsync(context, 422, "VALIDATION_FAILED", $"Content-Type '{context.Request.ContentType}' is not accepted here; send application/json.");
+                break;
+            case StatusCodes.Status400BadRequest:
+                await ErrorWriter.WriteAsync(context, 422, "VALIDATION_FAILED", "The request is not valid.");
                 break;
             default:
                 break;
@@ -134,13 +141,19 @@ public sealed class ErrorContractMiddleware(RequestDelegate next, ILogger<ErrorC
 
     /// <summary>Whether <paramref name="ex"/> is System.Text.Json refusing to read a request value (JsonElement, JsonDocument or
     /// Utf8JsonReader): text that is not valid UTF-8 or UTF-16 (a lone surrogate escape), or a value read as the wrong kind.</summary>
-    /// <remarks>JsonDocument.Parse accepts such strings; only reading them throws, and that happens inside handlers.</remarks>
+    /// <remarks>JsonDocument.Parse accepts such strings; only reading them throws, and that happens inside handlers. The JIT may
+    /// inline the JsonElement frames, so the transcoding helper and the wrong-kind thrower are recognised too; the serializer's own
+    /// failures (a server fault) are not.</remarks>
     private static bool IsUnreadableJson(Exception ex) =>
         ex is InvalidOperationException or FormatException
         && ex.StackTrace is { } trace
+        && !trace.Contains("System.Text.Json.JsonSerializer.", StringComparison.Ordinal)
+        && !trace.Contains("System.Text.Json.Serialization.", StringComparison.Ordinal)
         && (trace.Contains("System.Text.Json.JsonElement.", StringComparison.Ordinal)
             || trace.Contains("System.Text.Json.JsonDocument.", StringComparison.Ordinal)
-            || trace.Contains("System.Text.Json.Utf8JsonReader.", StringComparison.Ordinal));
+            || trace.Contains("System.Text.Json.Utf8JsonReader.", StringComparison.Ordinal)
+            || trace.Contains("System.Text.Json.JsonReaderHelper.", StringComparison.Ordinal)
+            || trace.Contains("ThrowJsonElementWrongTypeException", StringComparison.Ordinal));
 }
 
 /// <summary>Gives every request an id: the client's <c>X-Request-Id</c> when sane, else a new one; echoed on every response.</summary>
