@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -232,10 +231,17 @@ public sealed partial class ErrorCodeMatrixTests(ITestOutputHelper output)
         return null;
     }
 
-    private static Dictionary<string, string> TestSources([CallerFilePath] string thisFile = "")
+    private static Dictionary<string, string> TestSources()
     {
-        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, ".."));
-        Assert.True(File.Exists(Path.Combine(root, "ClobApi.Tests.csproj")), $"test sources not found at {root}");
+        // Walk up from the test binaries (bin/<config>/<tfm>) to the project folder: CI builds map source paths
+        // (ContinuousIntegrationBuild), so the compile-time file path of this file cannot be trusted.
+        var root = AppContext.BaseDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root, "ClobApi.Tests.csproj")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar));
+        }
+
+        Assert.True(root is not null, $"test sources not found above {AppContext.BaseDirectory}");
         return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
