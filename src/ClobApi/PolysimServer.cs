@@ -63,6 +63,7 @@ public static class PolysimServer
             .Produces<HealthReply>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
         app.MapV1();
+        Polymarket.PublicEndpoints.MapPolymarketPublic(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         configureApp?.Invoke(app);
