@@ -284,7 +284,9 @@ public sealed partial class Engine
         var stp = _stp[account];
         var levels = isBid ? market.Asks : market.Bids;
         var autoTick = false;
-        while (true)
+        var stopped = false;
+        var selfTradeStop = false;
+        while (!stopped)
         {
             var price = isBid ? market.BestAsk : market.BestBid;
             if (isBid ? price > limit : price < limit || price == MarketState.NoBid)
@@ -293,6 +295,7 @@ public sealed partial class Engine
             }
 
             var takerOwn = _orders[t].Outcome == Outcome.Yes ? price : Scale - price;
+            var filledHere = false;
             var cursor = levels[price].Head;
             while (cursor >= 0)
             {
@@ -303,16 +306,16 @@ public sealed partial class Engine
                 var cap = taker.Budget > 0 ? (taker.Budget * Scale - taker.Notional) / takerOwn : taker.Remaining;
                 if (cap <= 0)
                 {
-                    CheckAutoTick(market, autoTick);
-                    return false;
+                    stopped = true;
+                    break;
                 }
 
                 if (_orders[cursor].Account == account && stp != SelfTradePrevention.Off)
                 {
                     if (stp == SelfTradePrevention.CancelIncoming)
                     {
-                        CheckAutoTick(market, autoTick);
-                        return true;
+                        stopped = selfTradeStop = true;
+                        break;
                     }
 
                     RemoveOrder(cursor, EventKind.OrderCancelled, CancelReason.SelfTrade);
@@ -321,13 +324,20 @@ public sealed partial class Engine
                 }
 
                 Fill(market, t, cursor, price, Math.Min(cap, _orders[cursor].Remaining));
+                filledHere = true;
                 autoTick |= price > 9_600 || price < 400;
                 cursor = next;
+            }
+
+            // One level event per level the sweep touched, carrying its final size, rather than one per fill.
+            if (filledHere)
+            {
+                EmitLevel(market, price, bid: !isBid);
             }
         }
 
         CheckAutoTick(market, autoTick);
-        return false;
+        return selfTradeStop;
     }
 
     private void CheckAutoTick(MarketState market, bool tradedAtExtreme)
@@ -459,8 +469,6 @@ public sealed partial class Engine
             _orderIndex.Remove(maker.Id);
             FreeOrder(m);
         }
-
-        EmitLevel(market, bookPrice, bid: !taker.IsBid);
     }
 
     /// <summary>Adds a fill to the order's notional and returns the cash it pays (BUY) or receives (SELL) on it.</summary>
