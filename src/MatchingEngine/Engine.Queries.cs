@@ -170,9 +170,22 @@ public sealed partial class Engine
     /// <summary>One token's book side as a list, best price first.</summary>
     public IReadOnlyList<PriceLevel> GetLevels(int market, Outcome outcome, Side side)
     {
-        var buffer = new PriceLevel[Scale];
-        var n = CopyLevels(market, outcome, side, buffer);
-        return buffer.AsSpan(0, n).ToArray();
+        var m = FindMarket(market);
+        if (m is null)
+        {
+            return [];
+        }
+
+        var bookBids = (side == Side.Buy) == (outcome == Outcome.Yes);
+        var count = 0;
+        for (var p = 1; p < Scale; p++)
+        {
+            count += (bookBids ? m.Bids : m.Asks)[p].Count > 0 ? 1 : 0;
+        }
+
+        var buffer = new PriceLevel[count];
+        CopyLevels(market, outcome, side, buffer);
+        return buffer;
     }
 
     private OrderInfo View(int s)

@@ -77,7 +77,7 @@ public sealed partial class Engine
         Array.Fill(_accountOrderHead, -1);
 
         var positions = Math.Max(64, options.InitialAccountCapacity * 4);
-        _positionIndex = new Dictionary<long, int>(positions);
+        _positionIndex = new Dictionary<long, int>(positions, PositionKeyComparer.Instance);
         _posAvailable = new long[positions];
         _posReserved = new long[positions];
         _posAccount = new int[positions];
@@ -92,8 +92,9 @@ public sealed partial class Engine
         _orderIndex = new Dictionary<long, int>(orders);
         _freeOrder = -1;
 
-        _heapExpiration = new long[256];
-        _heapOrderId = new long[256];
+        // Entries of GTD orders that left the book early stay until their time comes, so size the heap like the pool.
+        _heapExpiration = new long[orders];
+        _heapOrderId = new long[orders];
 
         _events = new EngineEvent[256];
         _touchedAccounts = new int[64];
@@ -134,7 +135,14 @@ public sealed partial class Engine
         _eventCount = 0;
         _touchedAccountCount = 0;
         _touchedPositionCount = 0;
-        _touchStamp++;
+        if (++_touchStamp == int.MaxValue)
+        {
+            // The stamp would wrap onto values still stored; start the marks afresh instead.
+            Array.Clear(_accountTouched);
+            Array.Clear(_posTouched);
+            _touchStamp = 1;
+        }
+
         if (command.Sequence <= _sequence)
         {
             _currentSequence = command.Sequence;
@@ -361,6 +369,18 @@ public sealed partial class Engine
             e.Amount = _posAvailable[p];
             e.OtherAmount = _posReserved[p];
         }
+    }
+
+    /// <summary>Hashes (account, market, outcome) keys with a multiplicative mix.</summary>
+    /// <remarks><see cref="long.GetHashCode"/> folds the halves with XOR, so account ^ (2 × market + outcome) collides
+    /// across accounts and markets; the mix spreads them.</remarks>
+    private sealed class PositionKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly PositionKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
     }
 
     private static long PositionKey(int account, int market, Outcome outcome) =>
