@@ -36,6 +36,7 @@ public class BatchBenchmarks
         _engine = _book.Engine;
         _rng = new Random(13);
         _openBefore = _engine.OpenOrderCount;
+        SteadyBenchmarks.WarmUpJit();
     }
 
     // ---- add-rest ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ public sealed class BatchConfig : ManualConfig
 {
     public BatchConfig()
     {
-        AddJob(BenchJob.Base.WithLaunchCount(1).WithInvocationCount(1).WithUnrollFactor(1).WithWarmupCount(5).WithIterationCount(40).WithId("Batch"));
+        AddJob(BenchJob.Base.WithLaunchCount(1).WithInvocationCount(1).WithUnrollFactor(1).WithWarmupCount(5).WithIterationCount(40).WithGcForce(false).WithId("Batch"));
     }
 }
 

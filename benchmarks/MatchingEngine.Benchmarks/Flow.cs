@@ -53,6 +53,8 @@ public sealed class FlowStats
 
     public long Rejects { get; set; }
 
+    public string? FirstReject { get; set; }
+
     public long Events { get; set; }
 
     public long[] TradesByMatchType { get; } = new long[3];
@@ -70,7 +72,7 @@ public sealed class FlowStats
     public string Describe(int commands) =>
         $"""
           mix: place {Pct(Places, commands)} (GTD {Pct(GtdPlaces, Places)} of places), cancel {Pct(Cancels, commands)}, marketable {Pct(Marketable, commands)} (FAK {MarketableFak}, FOK {MarketableFok}, GTC {MarketableGtc})
-          fills {Fills:N0} ({(double)Fills / Math.Max(1, Marketable):F2} makers per marketable order), GTD expired in flow {Expired:N0}, rejects {Rejects}
+          fills {Fills:N0} ({(double)Fills / Math.Max(1, Marketable):F2} makers per marketable order), GTD expired in flow {Expired:N0}, rejects {Rejects}{(FirstReject is null ? string.Empty : " (first: " + FirstReject + ")")}
           trades by match type: NORMAL {TradesByMatchType[0]:N0}, MINT {TradesByMatchType[1]:N0}, MERGE {TradesByMatchType[2]:N0}
           events {Events:N0} ({(double)Events / commands:F2} per command)
           resting orders: {RestingAtStart:N0} at start, {RestingAtEnd:N0} at end; per book min {MinRestingPerBook} / mean {MeanRestingPerBook:F0} / max {MaxRestingPerBook} (sampled every 1,000 commands)
@@ -326,7 +328,8 @@ public static class FlowGenerator
 
                 var shares = _rng.Next(5, 51) * Share;
                 var gtd = _rng.NextDouble() < _o.GtdFraction;
-                var expiration = gtd ? Ts + 60_000 + _rng.Next(120_001) : 0;
+                var seq = ++_seq;
+                var expiration = gtd ? Ts + Units.MinGtdLifetimeMs + _rng.Next(120_001) : 0;
                 var tif = gtd ? TimeInForce.Gtd : TimeInForce.Gtc;
 
                 // In YES-book terms a bid is BUY YES or SELL NO, an ask SELL YES or BUY NO.
@@ -335,7 +338,7 @@ public static class FlowGenerator
                 var side = bid == yes ? Side.Buy : Side.Sell;
                 var own = yes ? price : Scale - price;
                 var account = PickAccount(market, outcome, side, shares, own);
-                Emit(Command.Place(++_seq, Ts, account, market, _nextOrderId++, outcome, side, own, shares, tif, expiration: expiration));
+                Emit(Command.Place(seq, Ts, account, market, _nextOrderId++, outcome, side, own, shares, tif, expiration: expiration));
                 if (_inFlow)
                 {
                     _stats.Places++;
@@ -458,6 +461,7 @@ public static class FlowGenerator
             if (code != RejectCode.None)
             {
                 _stats.Rejects++;
+                _stats.FirstReject ??= $"{code}: {c}";
                 if (!_inFlow)
                 {
                     throw new InvalidOperationException($"setup command rejected: {code} ({c})");

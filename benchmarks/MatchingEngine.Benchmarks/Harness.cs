@@ -43,6 +43,16 @@ internal static class Harness
         Console.WriteLine($"machine: {cpu ?? "unknown cpu"}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}");
         Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}, " +
                           $"GC {(GCSettings.IsServerGC ? "server" : "workstation")} ({GCSettings.LatencyMode}), Stopwatch {Stopwatch.Frequency:N0} Hz");
+        PrintLoad();
+    }
+
+    /// <summary>The other processes' load matters on 2 cores: print the load averages next to every result.</summary>
+    public static void PrintLoad()
+    {
+        if (File.Exists("/proc/loadavg"))
+        {
+            Console.WriteLine($"load average (1/5/15 min): {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
+        }
     }
 
     // ---- throughput ---------------------------------------------------------------------------
@@ -65,6 +75,7 @@ internal static class Harness
             ok &= good;
         }
 
+        PrintLoad();
         rates.Sort();
         Console.WriteLine($"throughput: median {rates[rates.Count / 2] / 1e6:F2} M commands/s, best {rates[^1] / 1e6:F2} M, worst {rates[0] / 1e6:F2} M over {runs} runs of {commands:N0} commands " +
                           $"(target ≥ 2 M must, ≥ 5 M target: {(rates[rates.Count / 2] >= 2e6 ? "must met" : "must NOT met")}, {(rates[rates.Count / 2] >= 5e6 ? "target met" : "target not met")})");
@@ -123,6 +134,16 @@ internal static class Harness
             return 1;
         }
 
+        var timer = new LongHistogram(1_000_000_000, 3);
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            var t1 = Stopwatch.GetTimestamp();
+            var t2 = Stopwatch.GetTimestamp();
+            timer.RecordValue((long)((t2 - t1) * NsPerTick));
+        }
+
+        Console.WriteLine($"timer: back-to-back Stopwatch.GetTimestamp() reads differ by p50 {timer.GetValueAtPercentile(50)} ns, p99 {timer.GetValueAtPercentile(99)} ns");
+
         var engine = flow.NewEngineAfterSetup();
         var flowCommands = flow.Commands;
         for (var i = 0; i < warmup; i++)
@@ -136,6 +157,7 @@ internal static class Harness
         var ticksPerCommand = rate > 0 ? (double)Stopwatch.Frequency / rate : 0;
         Console.WriteLine($"measuring {measured:N0} commands after {warmup:N0} warm-up commands, " +
                           (rate > 0 ? $"open loop at {rate:N0} commands/s ({measured / (double)rate:F1} s)" : "back to back (no pacing)") + " …");
+        var (switchesBefore, stealBefore) = Interference();
         FullGc();
         var gen0 = GC.CollectionCount(0);
         var gen2 = GC.CollectionCount(2);
@@ -159,11 +181,15 @@ internal static class Harness
 
         var elapsed = Stopwatch.GetElapsedTime(origin);
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        var (switchesAfter, stealAfter) = Interference();
         var gcs = $"gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}";
         var hash = engine.ComputeStateHash();
 
         Console.WriteLine();
+        PrintLoad();
         Console.WriteLine($"throughput: {measured / elapsed.TotalSeconds:N0} commands/s achieved (planned {(rate > 0 ? rate.ToString("N0", CultureInfo.InvariantCulture) : "unpaced")})");
+        Console.WriteLine($"interference during the measured loop: {switchesAfter - switchesBefore:N0} involuntary context switches of this process, " +
+                          $"{(stealAfter - stealBefore) * 10:N0} ms of hypervisor steal time (all vCPUs)");
         Console.WriteLine($"allocated during the measured loop: {allocated:N0} B ({(double)allocated / measured:F4} B/command, harness included), GCs {gcs}");
         Print("latency (end − planned start), ns", latency);
         Print("service time (end − actual start, one timer read included), ns", service);
@@ -187,6 +213,25 @@ internal static class Harness
         }
 
         return ok ? 0 : 1;
+    }
+
+    /// <summary>Involuntary context switches of this process (/proc/self/status) and the machine's steal ticks (/proc/stat).</summary>
+    private static (long Switches, long Steal) Interference()
+    {
+        long switches = 0, steal = 0;
+        if (File.Exists("/proc/self/status"))
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("nonvoluntary_ctxt_switches", StringComparison.Ordinal));
+            switches = line is null ? 0 : long.Parse(line.Split(':')[1].Trim(), CultureInfo.InvariantCulture);
+        }
+
+        if (File.Exists("/proc/stat"))
+        {
+            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            steal = cpu.Length > 8 ? long.Parse(cpu[8], CultureInfo.InvariantCulture) : 0;
+        }
+
+        return (switches, steal);
     }
 
     private static void Print(string title, LongHistogram h)
@@ -231,6 +276,7 @@ internal static class Harness
         var count = (int)args.Long("--orders", 1_000_000);
         Console.WriteLine($"memory per resting order ({count:N0} orders over 8 markets at tick 0.0001, 1,000 accounts; GC.GetTotalMemory(true) deltas):");
         var emptyDefault = EngineBytes(0, presize: false, gtd: false, markets: 8);
+        var marketsOnly = EngineBytes(0, presize: false, gtd: false, markets: 8, positions: false);
         var noMarkets = EngineBytes(0, presize: false, gtd: false, markets: 0);
         var grown = EngineBytes(count, presize: false, gtd: false, markets: 8);
         var presized = EngineBytes(count, presize: true, gtd: false, markets: 8);
@@ -242,13 +288,13 @@ internal static class Harness
         Console.WriteLine($"  pre-sized pool (InitialOrderCapacity = {count:N0}): {perPresized:F1} B/order  (target ≤ 192 B: {Verdict(perPresized <= 192)}; of which reserved up front by the empty pre-sized engine: {(presizedEmpty - emptyDefault) / (double)count:F1} B)");
         Console.WriteLine($"  default pool (16,384 slots, doubling):          {perGrown:F1} B/order  (target ≤ 192 B: {Verdict(perGrown <= 192)})");
         Console.WriteLine($"  default pool, all orders GTD (+ expiry heap):   {perGtd:F1} B/order");
-        Console.WriteLine($"  fixed per market (levels + bitsets):            {(emptyDefault - noMarkets) / 8.0 / 1024:F0} KiB");
+        Console.WriteLine($"  fixed per market (levels + bitsets):            {(marketsOnly - noMarkets) / 8.0 / 1024:F0} KiB (the same at every tick size)");
         Console.WriteLine($"  OrderSlot struct size:                          {System.Runtime.CompilerServices.Unsafe.SizeOf<OrderSlot>()} B");
         return 0;
     }
 
     /// <summary>Bytes the engine keeps alive after setup and <paramref name="orders"/> resting orders.</summary>
-    private static long EngineBytes(int orders, bool presize, bool gtd, int markets, int capacity = 0)
+    private static long EngineBytes(int orders, bool presize, bool gtd, int markets, int capacity = 0, bool positions = true)
     {
         const int accounts = 1_000;
         FullGc();
@@ -270,7 +316,7 @@ internal static class Harness
 
         // Create every (account, market, token) position first, so the rows below count orders only.
         long id = 1;
-        for (var m = 1; m <= markets; m++)
+        for (var m = 1; m <= (positions ? markets : 0); m++)
         {
             for (var a = 1; a <= accounts; a++)
             {
