@@ -177,13 +177,7 @@ public sealed partial class Engine
         _orderIndex.Add(c.OrderId, t);
         LinkToAccount(t);
 
-        ref var accepted = ref NewEvent(EventKind.OrderAccepted);
-        accepted.OrderId = c.OrderId;
-        accepted.Account = c.Account;
-        accepted.Market = c.Market;
-        accepted.Outcome = c.Outcome;
-        accepted.Side = c.Side;
-        accepted.Price = price;
+        ref var accepted = ref NewOrderEvent(EventKind.OrderAccepted, ref taker);
         accepted.Size = shares;
         accepted.Remaining = shares;
         accepted.Amount = taker.Budget;
@@ -589,13 +583,7 @@ public sealed partial class Engine
             HeapPush(order.Expiration, order.Id);
         }
 
-        ref var e = ref NewEvent(EventKind.OrderRested);
-        e.OrderId = order.Id;
-        e.Account = order.Account;
-        e.Market = order.Market;
-        e.Outcome = order.Outcome;
-        e.Side = order.Side;
-        e.Price = order.OwnPrice;
+        ref var e = ref NewOrderEvent(EventKind.OrderRested, ref order);
         e.Size = order.Original;
         e.Remaining = order.Remaining;
         e.TimeInForce = order.TimeInForce;
@@ -681,13 +669,7 @@ public sealed partial class Engine
         }
 
         order.Reserved = 0;
-        ref var e = ref NewEvent(kind);
-        e.OrderId = order.Id;
-        e.Account = order.Account;
-        e.Market = order.Market;
-        e.Outcome = order.Outcome;
-        e.Side = order.Side;
-        e.Price = order.OwnPrice;
+        ref var e = ref NewOrderEvent(kind, ref order);
         e.Size = order.Original;
         e.Remaining = order.Remaining;
         e.Reason = reason;
@@ -704,15 +686,22 @@ public sealed partial class Engine
 
     private void EmitFilled(ref OrderSlot order, long size)
     {
-        ref var e = ref NewEvent(EventKind.OrderFilled);
+        ref var e = ref NewOrderEvent(EventKind.OrderFilled, ref order);
+        e.Size = size;
+        e.Remaining = order.Remaining;
+    }
+
+    /// <summary>A new event naming an order: its id, owner, market, token, side and own-token price.</summary>
+    private ref EngineEvent NewOrderEvent(EventKind kind, ref OrderSlot order)
+    {
+        ref var e = ref NewEvent(kind);
         e.OrderId = order.Id;
         e.Account = order.Account;
         e.Market = order.Market;
         e.Outcome = order.Outcome;
         e.Side = order.Side;
         e.Price = order.OwnPrice;
-        e.Size = size;
-        e.Remaining = order.Remaining;
+        return ref e;
     }
 
     /// <summary>Reports a YES-book level's new size twice: as the YES level and as its mirror in the NO book.</summary>
