@@ -37,6 +37,7 @@ public static class PolysimServer
         Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
         Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
         builder.Services.AddOrders();
+        Feeds.FeedEndpoints.AddPolysimFeeds(builder.Services, builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -64,6 +65,7 @@ public static class PolysimServer
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
         app.MapV1();
         Polymarket.PublicEndpoints.MapPolymarketPublic(app);
+        Feeds.FeedEndpoints.MapPolysimFeeds(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         configureApp?.Invoke(app);

@@ -40,6 +40,7 @@ public sealed class EngineHost : IDisposable
     private long _lastTimestamp;
     private volatile bool _ready;
     private volatile Exception? _fault;
+    private volatile Feeds.IEngineFeed? _feed;
 
     /// <summary>Creates the host; <see cref="Start"/> replays the journal and starts the thread.</summary>
     public EngineHost(HostState state, IJournal journal, TimeProvider time, EngineHostOptions options, ILogger<EngineHost> log)
@@ -64,6 +65,9 @@ public sealed class EngineHost : IDisposable
 
     /// <summary>Records replayed at start.</summary>
     public long ReplayedRecords { get; private set; }
+
+    /// <summary>The live-feed observer of committed work (set once at start-up; null when nothing listens).</summary>
+    public Feeds.IEngineFeed? Feed { get => _feed; set => _feed = value; }
 
     /// <summary>Replays the journal into the state (checking checkpoints) and starts the engine thread.</summary>
     public void Start()
@@ -196,6 +200,8 @@ public sealed class EngineHost : IDisposable
                 }
             }
 
+            // Only after the commit: the feed publishes durable work, in engine order, before callers hear back.
+            _feed?.BatchCommitted();
             foreach (var op in _batch)
             {
                 op.Complete();
@@ -262,6 +268,7 @@ public sealed class EngineHost : IDisposable
             var outcome = host._state.ApplyCommand(stamped);
             CommandCodec.Encode(stamped, host._commandBuffer);
             host._journal.Append(JournalRecordType.EngineCommand, host._commandBuffer);
+            host._feed?.CommandApplied(host._state, stamped, outcome);
             return outcome;
         }
 
