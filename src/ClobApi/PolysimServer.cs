@@ -38,6 +38,7 @@ public static class PolysimServer
         Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
         builder.Services.AddOrders();
         Feeds.FeedEndpoints.AddPolysimFeeds(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton(Polymarket.Trading.PolyTradingOptions.From(builder.Configuration));
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -51,6 +52,7 @@ public static class PolysimServer
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorContractMiddleware>();
+        app.UseMiddleware<Polymarket.Trading.PolyAuthentication>();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<Api.RateLimiting.TradeWriteLimiter>();
 
@@ -66,6 +68,7 @@ public static class PolysimServer
         app.MapV1();
         Polymarket.PublicEndpoints.MapPolymarketPublic(app);
         Feeds.FeedEndpoints.MapPolysimFeeds(app);
+        Polymarket.Trading.PolyTradingEndpoints.MapPolymarketTrading(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         configureApp?.Invoke(app);
