@@ -48,7 +48,8 @@ public sealed class FeedConnection
     /// <summary>Close code of a connection that stayed silent past the idle timeout.</summary>
     public const int IdleCloseCode = 4003;
 
-    private static readonly byte[] Pong = "PONG"u8.ToArray();
+    /// <summary>The heartbeat reply.</summary>
+    internal static readonly byte[] Pong = "PONG"u8.ToArray();
     private static long _nextId;
 
     private readonly WebSocket _socket;
@@ -205,8 +206,8 @@ public sealed class FeedConnection
         buffer.Write(frame.Kind == FrameKind.Array ? bytes[1..^1] : bytes);
     }
 
-    /// <summary>Reads client messages until the peer closes, the socket fails or the connection is closed; answers PING itself.</summary>
-    internal async Task RunReceiveAsync(Func<FeedConnection, ReadOnlyMemory<byte>, Task> onMessage)
+    /// <summary>Reads client messages until the peer closes, the socket fails or the connection is closed; PING goes to <paramref name="onPing"/>.</summary>
+    internal async Task RunReceiveAsync(Func<FeedConnection, ReadOnlyMemory<byte>, Task> onMessage, Action<FeedConnection> onPing)
     {
         var buffer = new byte[_options.MaxClientMessageBytes];
         using var watchdog = new Timer(
@@ -254,7 +255,7 @@ public sealed class FeedConnection
                 var message = buffer.AsMemory(0, length);
                 if (IsPing(message.Span))
                 {
-                    SendRaw(Pong);
+                    onPing(this);
                     continue;
                 }
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Polysim.ClobApi.Hosting;
 
 namespace Polysim.ClobApi.Feeds;
@@ -15,9 +17,19 @@ public interface IFeedCredentials
     FeedPrincipal? ResolveL2(HostState state, string apiKey, string secret, string passphrase);
 }
 
-/// <summary>The resolver used until the Polymarket L2 key store is wired in: it knows no credentials, so <c>/ws/user</c> refuses all.</summary>
-public sealed class NoL2Credentials : IFeedCredentials
+/// <summary>Resolves L2 credentials against the Polymarket key store: the key must exist and its secret and passphrase match.</summary>
+public sealed class PolyKeyCredentials : IFeedCredentials
 {
     /// <inheritdoc />
-    public FeedPrincipal? ResolveL2(HostState state, string apiKey, string secret, string passphrase) => null;
+    public FeedPrincipal? ResolveL2(HostState state, string apiKey, string secret, string passphrase)
+    {
+        if (apiKey.Length == 0 || !state.PolyKeys.TryFind(apiKey, out var credential))
+        {
+            return null;
+        }
+
+        var secretOk = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(credential.Secret));
+        var passphraseOk = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(passphrase), Encoding.UTF8.GetBytes(credential.Passphrase));
+        return secretOk && passphraseOk ? new FeedPrincipal(credential.AccountId, credential.WalletId, credential.ApiKey) : null;
+    }
 }

@@ -20,7 +20,7 @@ public static class FeedEndpoints
         services.AddTransient<FeedSession>();
         if (!services.Any(d => d.ServiceType == typeof(IFeedCredentials)))
         {
-            services.AddSingleton<IFeedCredentials, NoL2Credentials>();
+            services.AddSingleton<IFeedCredentials, PolyKeyCredentials>();
         }
 
         return services;
@@ -154,7 +154,8 @@ public sealed class FeedSession(
             var send = connection.RunSendAsync();
             if (!connection.IsClosing)
             {
-                await connection.RunReceiveAsync(OnMessageAsync);
+                // PONG travels through the publisher, so it follows every event already published: a client's PING is a barrier.
+                await connection.RunReceiveAsync(OnMessageAsync, c => hub.Post(new PongItem(c)));
             }
 
             connection.Close(WebSocketCloseStatus.NormalClosure, string.Empty);

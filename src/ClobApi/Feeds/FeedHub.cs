@@ -69,14 +69,22 @@ public sealed class FeedHub : IEngineFeed, IDisposable
             return;
         }
 
-        if (Volatile.Read(ref _marketWatchers) > 0)
+        try
         {
-            CaptureMarket(state, command, outcome.Events);
-        }
+            if (Volatile.Read(ref _marketWatchers) > 0)
+            {
+                CaptureMarket(state, command, outcome.Events);
+            }
 
-        if (Volatile.Read(ref _userWatchers) > 0)
+            if (Volatile.Read(ref _userWatchers) > 0)
+            {
+                CaptureUser(state, command, outcome.Events);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
         {
-            CaptureUser(state, command, outcome.Events);
+            // The command is applied and journaled whatever the feed makes of it; a capture bug must not fail the caller.
+            _log.LogError(ex, "The feed could not capture command {Sequence}; subscribers may miss its events.", command.Sequence);
         }
     }
 
@@ -297,7 +305,8 @@ public sealed class FeedHub : IEngineFeed, IDisposable
             side,
             price,
             AddressOf(state, wallet),
-            OwnerOf(wallet));
+            OwnerOf(wallet),
+            PolyOwnerOf(state, orderId, order?.AccountId ?? -1));
 
     private OrderView? View(HostState state, long orderId)
     {
@@ -328,6 +337,7 @@ public sealed class FeedHub : IEngineFeed, IDisposable
             order.CreatedAtMs,
             AddressOf(state, order.WalletId),
             OwnerOf(order.WalletId),
+            PolyOwnerOf(state, orderId, order.AccountId),
             PublicLookup.BaseFee(info),
             trades);
     }
@@ -358,6 +368,9 @@ public sealed class FeedHub : IEngineFeed, IDisposable
 
         return owner;
     }
+
+    private static string? PolyOwnerOf(HostState state, long orderId, int accountId) =>
+        accountId < 0 ? null : state.PolyKeys.OwnerOf(orderId, accountId) is { Length: > 0 } key ? key : null;
 
     private static Side Opposite(Side side) => side == Side.Buy ? Side.Sell : Side.Buy;
 
@@ -432,6 +445,9 @@ public sealed class FeedHub : IEngineFeed, IDisposable
                 break;
             case Detach detach:
                 Forget(detach.Connection);
+                break;
+            case PongItem pong:
+                Deliver(pong.Connection, new Outgoing(FeedConnection.Pong, FrameKind.Raw));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown feed item {item.GetType().Name}.");

@@ -57,6 +57,7 @@ internal sealed record OrderView(
     long CreatedAtMs,
     string MakerAddress,
     string OwnerId,
+    string? PolyOwner,
     int FeeBps,
     IReadOnlyList<string> TradeIds);
 
@@ -76,7 +77,7 @@ internal sealed class OrderEventItem(string type, OrderView order, long sizeMatc
 
 /// <summary>One side of a trade.</summary>
 internal sealed record TradeParty(
-    string OrderId, int AccountId, int WalletId, string TokenId, Outcome Outcome, Side Side, int Price, string MakerAddress, string OwnerId);
+    string OrderId, int AccountId, int WalletId, string TokenId, Outcome Outcome, Side Side, int Price, string MakerAddress, string OwnerId, string? PolyOwner);
 
 /// <summary>One trade of the user channel (sent MATCHED, then CONFIRMED).</summary>
 internal sealed class TradeEventItem(string tradeId, string conditionId, long timestampMs, long size, int feeBps, TradeParty taker, TradeParty maker) : FeedItem
@@ -130,6 +131,12 @@ internal sealed class SubscribeUser(FeedConnection connection, IReadOnlyList<str
 
 /// <summary>A connection is gone: forget it everywhere.</summary>
 internal sealed class Detach(FeedConnection connection) : FeedItem
+{
+    public FeedConnection Connection { get; } = connection;
+}
+
+/// <summary>Answer a PING, after everything published before it.</summary>
+internal sealed class PongItem(FeedConnection connection) : FeedItem
 {
     public FeedConnection Connection { get; } = connection;
 }

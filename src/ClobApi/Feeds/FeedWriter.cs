@@ -250,8 +250,10 @@ internal sealed class FeedWriter
         w.WriteString("event_type", "order");
         w.WriteString("type", item.Type);
         w.WriteString("id", o.PublicId);
-        w.WriteString("owner", ownerKey);
-        w.WriteString("order_owner", ownerKey);
+        // The Polymarket key that placed it; an order placed with a native key shows the subscriber's own key.
+        var owner = o.PolyOwner ?? ownerKey;
+        w.WriteString("owner", owner);
+        w.WriteString("order_owner", owner);
         w.WriteString("market", o.ConditionId);
         w.WriteString("asset_id", o.TokenId);
         w.WriteString("side", SideName(o.Side));
@@ -334,7 +336,7 @@ internal sealed class FeedWriter
     }
 
     private static string Owner(TradeParty party, FeedPrincipal recipient) =>
-        party.AccountId == recipient.AccountId ? recipient.OwnerKey : party.OwnerId;
+        party.AccountId == recipient.AccountId ? party.PolyOwner ?? recipient.OwnerKey : party.OwnerId;
 
     /// <summary>An error reply that keeps the connection open.</summary>
     public byte[] Error(string message, IReadOnlyList<string>? assets = null)
