@@ -216,7 +216,7 @@ internal sealed class ReceiveStats(string yesToken)
         }
 
         var stripe = index % Stripes;
-        var buffer = new byte[256 * 1024];
+        var buffer = new byte[16 * 1024];
         long expect = -1;
         try
         {
@@ -226,6 +226,11 @@ internal sealed class ReceiveStats(string yesToken)
                 ValueWebSocketReceiveResult result;
                 do
                 {
+                    if (length == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
                     result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                     length += result.Count;
                 }

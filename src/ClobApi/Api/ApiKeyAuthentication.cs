@@ -42,7 +42,8 @@ public sealed class ApiKeyAuthentication(
     {
         // Routing tolerates a trailing slash, so the public check must too.
         var value = path.Value?.TrimEnd('/') ?? string.Empty;
-        return path.StartsWithSegments("/v1/admin") ||
+        // The WebSocket feeds authenticate on the accepted socket, so that a refusal is a close code (1008), not a 401.
+        return path.StartsWithSegments("/v1/admin") || path.StartsWithSegments("/v1/ws") ||
             (HttpMethods.IsPost(method) && value.Equals("/v1/keys/bootstrap", StringComparison.OrdinalIgnoreCase)) ||
             (HttpMethods.IsGet(method) && value.Equals("/v1/keys/tiers", StringComparison.OrdinalIgnoreCase));
     }

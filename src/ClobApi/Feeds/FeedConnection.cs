@@ -151,7 +151,8 @@ public sealed class FeedConnection
     internal async Task RunSendAsync()
     {
         var reader = _outbox.Reader;
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        // Small to start: a thousand idle subscribers should not pin a thousand large buffers.
+        var buffer = new ArrayBufferWriter<byte>(4 * 1024);
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -209,7 +210,7 @@ public sealed class FeedConnection
     /// <summary>Reads client messages until the peer closes, the socket fails or the connection is closed; PING goes to <paramref name="onPing"/>.</summary>
     internal async Task RunReceiveAsync(Func<FeedConnection, ReadOnlyMemory<byte>, Task> onMessage, Action<FeedConnection> onPing)
     {
-        var buffer = new byte[_options.MaxClientMessageBytes];
+        var buffer = new byte[Math.Min(4 * 1024, _options.MaxClientMessageBytes)];
         using var watchdog = new Timer(
             _ =>
             {
@@ -231,8 +232,13 @@ public sealed class FeedConnection
                 {
                     if (length == buffer.Length)
                     {
-                        Close(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {buffer.Length} bytes");
-                        return;
+                        if (buffer.Length >= _options.MaxClientMessageBytes)
+                        {
+                            Close(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {_options.MaxClientMessageBytes} bytes");
+                            return;
+                        }
+
+                        Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _options.MaxClientMessageBytes));
                     }
 
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);

@@ -35,13 +35,22 @@ public static class FeedEndpoints
         app.Lifetime.ApplicationStopping.Register(connections.CloseAll);
         app.UseWebSockets();
 
-        // Mapped without an HTTP method so the /v1 key middleware lets the upgrade through: a failed key must be told with
-        // close code 1008 on an accepted socket, not with a 401 the client library may not surface.
-        app.Map("/ws/market", (HttpContext http, FeedSession session) => session.RunAsync(http, FeedChannel.Market, versioned: false));
-        app.Map("/ws/user", (HttpContext http, FeedSession session) => session.RunAsync(http, FeedChannel.User, versioned: false));
-        app.Map("/v1/ws/market", (HttpContext http, FeedSession session) => session.RunAsync(http, FeedChannel.Market, versioned: true));
-        app.Map("/v1/ws/user", (HttpContext http, FeedSession session) => session.RunAsync(http, FeedChannel.User, versioned: true));
+        // The /v1 key middleware treats /v1/ws as public: the session authenticates on the accepted socket, so a bad key is
+        // told with close code 1008 rather than a 401 the client library may not surface.
+        Route(app, "/ws/market", FeedChannel.Market, versioned: false,
+            "Polymarket market channel (WebSocket): book, price_change, last_trade_price, tick_size_change; best_bid_ask, new_market, market_resolved with custom_feature_enabled.");
+        Route(app, "/ws/user", FeedChannel.User, versioned: false,
+            "Polymarket user channel (WebSocket): order and trade events of the account whose L2 credentials the subscribe message carries.");
+        Route(app, "/v1/ws/market", FeedChannel.Market, versioned: true,
+            "Market channel behind an API key (api_key, Bearer or X-API-Key); the tier caps concurrent connections (close 4002).");
+        Route(app, "/v1/ws/user", FeedChannel.User, versioned: true,
+            "User channel of the API key's account; close 1008 on a bad key, 4002 over the tier's connection cap.");
     }
+
+    private static void Route(WebApplication app, string pattern, FeedChannel channel, bool versioned, string summary) =>
+        app.MapGet(pattern, (HttpContext http, FeedSession session) => session.RunAsync(http, channel, versioned))
+            .Produces<ErrorReply>(StatusCodes.Status400BadRequest)
+            .WithSummary(summary);
 }
 
 /// <summary>Live connections, for per-account caps and for closing everything at shutdown.</summary>
@@ -288,7 +297,7 @@ public sealed class FeedSession(
             return;
         }
 
-        if (request.AssetsIds.Count == 0)
+        if (request.AssetsIds.Count == 0 && !connection.CustomFeatures)
         {
             return;
         }
@@ -311,7 +320,7 @@ public sealed class FeedSession(
                 }
             }
 
-            if (known.Count > 0)
+            if (known.Count > 0 || connection.CustomFeatures)
             {
                 hub.SubscribeMarketOnEngine(connection, known, dump);
             }

@@ -592,7 +592,10 @@ public sealed class FeedHub : IEngineFeed, IDisposable
             var frame = new Outgoing(_writer.NewMarket(listed, changes.TimestampMs), FrameKind.Event);
             foreach (var connection in _customMarket)
             {
-                Deliver(connection, frame);
+                if (connection.CustomFeatures)
+                {
+                    Deliver(connection, frame);
+                }
             }
         }
 

@@ -162,6 +162,18 @@ public sealed class MarketChannelTests(FeedServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_custom_feature_subscription_without_assets_still_hears_of_new_markets()
+    {
+        await using var ws = await WsClient.ConnectAsync(Server, "/ws/market");
+        await ws.SendJsonAsync(new { assets_ids = Array.Empty<string>(), type = "market", custom_feature_enabled = true });
+        await ws.DrainAsync();
+
+        var listed = await Server.ListMarketAsync();
+
+        Assert.Equal(listed.ConditionId, (await ws.NextOfAsync("new_market")).S("market"));
+    }
+
+    [Fact]
     public async Task A_tick_size_change_reaches_subscribers_of_both_tokens()
     {
         var market = await Server.ListMarketAsync();
