@@ -336,35 +336,42 @@ public sealed class FeedSession(
 
     private async Task OnUserMessageAsync(FeedConnection connection, SubscribeRequest request)
     {
-        if (connection.Principal is null)
-        {
-            if (request.Auth is not { } auth)
-            {
-                connection.Close(WebSocketCloseStatus.PolicyViolation, "authentication failed: the first message must carry auth {apiKey, secret, passphrase}");
-                return;
-            }
-
-            var principal = await host.ReadAsync(s => credentials.ResolveL2(s, auth.ApiKey ?? string.Empty, auth.Secret ?? string.Empty, auth.Passphrase ?? string.Empty));
-            if (principal is null)
-            {
-                connection.Close(WebSocketCloseStatus.PolicyViolation, "authentication failed: invalid L2 credentials");
-                return;
-            }
-
-            connection.Principal = principal;
-        }
-
         var markets = request.Markets.Select(m => m.ToLowerInvariant()).ToList();
-        if (request.Operation == "unsubscribe")
+        if (connection.Principal is not null && request.Operation == "unsubscribe")
         {
             hub.Post(new SubscribeUser(connection, markets, add: false));
             return;
         }
 
-        await host.ReadAsync(s =>
+        var auth = request.Auth;
+        if (connection.Principal is null && auth is null)
         {
+            connection.Close(WebSocketCloseStatus.PolicyViolation, "authentication failed: the first message must carry auth {apiKey, secret, passphrase}");
+            return;
+        }
+
+        // Authentication and registration are one engine operation, so an order placed right after the subscribe message
+        // cannot slip between them.
+        var accepted = await host.ReadAsync(s =>
+        {
+            if (connection.Principal is null)
+            {
+                var principal = credentials.ResolveL2(s, auth!.ApiKey ?? string.Empty, auth.Secret ?? string.Empty, auth.Passphrase ?? string.Empty);
+                if (principal is null)
+                {
+                    return false;
+                }
+
+                connection.Principal = principal;
+            }
+
             hub.SubscribeUserOnEngine(connection, markets);
             return true;
         });
+
+        if (!accepted)
+        {
+            connection.Close(WebSocketCloseStatus.PolicyViolation, "authentication failed: invalid L2 credentials");
+        }
     }
 }
