@@ -37,6 +37,7 @@ public static class PolysimServer
         Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
         Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
         builder.Services.AddOrders();
+        builder.Services.AddSingleton(Polymarket.Trading.PolyTradingOptions.From(builder.Configuration));
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -50,6 +51,7 @@ public static class PolysimServer
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorContractMiddleware>();
+        app.UseMiddleware<Polymarket.Trading.PolyAuthentication>();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<Api.RateLimiting.TradeWriteLimiter>();
 
@@ -64,6 +66,7 @@ public static class PolysimServer
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
         app.MapV1();
         Polymarket.PublicEndpoints.MapPolymarketPublic(app);
+        Polymarket.Trading.PolyTradingEndpoints.MapPolymarketTrading(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         configureApp?.Invoke(app);

@@ -54,7 +54,8 @@ public sealed class ApiKeyAuthentication(
         // Unknown routes (no endpoint) and wrong methods (routing's 405 endpoint carries no method metadata) answer
         // 404/405 whoever asks; authentication is for requests a route will actually serve.
         var endpoint = context.GetEndpoint();
-        if (!path.StartsWithSegments("/v1") || IsPublic(context.Request.Method, path) ||
+        // A request a Polymarket L2 signature already authenticated (POST /v1/heartbeats from the SDKs) has its caller.
+        if (Caller.Find(context) is not null || !path.StartsWithSegments("/v1") || IsPublic(context.Request.Method, path) ||
             endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>() is null)
         {
             await next(context);

@@ -22,6 +22,9 @@ namespace Polysim.ClobApi.Hosting;
 [JsonDerivedType(typeof(OrderSubmitted), "order_submitted")]
 [JsonDerivedType(typeof(Polysim.ClobApi.Api.Identity.AccountAllowlisted), "account_allowlisted")]
 [JsonDerivedType(typeof(Polysim.ClobApi.Api.Identity.AccountAdmitted), "account_admitted")]
+[JsonDerivedType(typeof(Polysim.ClobApi.Polymarket.Trading.PolyKeyCreated), "poly_key_created")]
+[JsonDerivedType(typeof(Polysim.ClobApi.Polymarket.Trading.PolyKeyDeleted), "poly_key_deleted")]
+[JsonDerivedType(typeof(Polysim.ClobApi.Polymarket.Trading.PolyOrderOwned), "poly_order_owned")]
 public abstract record HostRecord
 {
     /// <summary>UTF-8 JSON of the record, discriminated by <c>type</c>.</summary>

@@ -32,6 +32,12 @@ public sealed class HostState
     /// <summary>Armed heartbeats (dead-man's switches) by account.</summary>
     public Api.Markets.HeartbeatRegistry Heartbeats { get; } = new();
 
+    /// <summary>Polymarket API credentials (L1-created keys) and signed-order owners.</summary>
+    public Polymarket.Trading.PolyKeyStore PolyKeys { get; } = new();
+
+    /// <summary>Trades with both sides, for Polymarket's <c>/data/trades</c>.</summary>
+    public Polymarket.Trading.PolyTradeLog PolyTrades { get; } = new();
+
     /// <summary>Operator clock offset added to the wall clock, in ms.</summary>
     public long ClockOffsetMs { get; private set; }
 
@@ -42,6 +48,7 @@ public sealed class HostState
         var outcome = new EngineOutcome(code, Engine.Events.ToArray());
         Orders.Observe(command, outcome);
         Trades.Observe(command, outcome);
+        PolyTrades.Observe(outcome);
         return outcome;
     }
 
@@ -94,6 +101,9 @@ public sealed class HostState
                 break;
             case Api.Identity.AccountAdmitted r:
                 Accounts.SetAdmitted(r.AccountId, r.Admitted);
+                break;
+            case Polymarket.Trading.PolyKeyCreated or Polymarket.Trading.PolyKeyDeleted or Polymarket.Trading.PolyOrderOwned:
+                PolyKeys.Apply(record);
                 break;
             default:
                 throw new InvalidDataException($"Unknown host record {record.GetType().Name}.");

@@ -26,8 +26,8 @@ public static class PublicEndpoints
         root.MapGet("/", Ok).Produces<string>().WithSummary("Polymarket health check: the JSON string \"OK\".");
         root.MapGet("/ok", Ok).Produces<string>().WithSummary("V2 health check: the JSON string \"OK\".");
         root.MapGet("/time", GetTime).Produces<long>().WithSummary("Server time (the simulation clock) as bare integer Unix seconds.");
-        root.MapGet("/version", () => Results.Json(new VersionReply(2), PublicJson.Default.VersionReply))
-            .Produces<VersionReply>().WithSummary("The order protocol version the venue expects: {\"version\": 2}.");
+        root.MapGet("/version", (Trading.PolyTradingOptions options) => Results.Json(new VersionReply(options.AdvertisedVersion), PublicJson.Default.VersionReply))
+            .Produces<VersionReply>().WithSummary("The order protocol version the venue expects: {\"version\": 2} (1 when Polysim:OrderVersions is v1).");
 
         root.MapGet("/markets", (HttpContext http, EngineHost host) => MarketPage(http, host, sampling: false))
             .Produces<MarketPage>().WithSummary("Markets, 1000 per page, base64 offset cursors (MA== first, LTE= after the last).");

@@ -77,7 +77,7 @@ internal static class OrderEntry
         var orderId = state.Engine.LastSequence + 1;
         var context = new RejectContext
         {
-            OrderId = PublicIds.Order(orderId),
+            OrderId = intent.PublicId ?? PublicIds.Order(orderId),
             Price = intent.PriceBeyondScale ? intent.PriceText : Money.FormatPrice(intent.Price),
             TickSize = Money.FormatPrice(info.Value.TickSize),
             MinimumSize = Money.FormatUsdc(info.Value.Parameters.MinimumSize),
@@ -90,7 +90,7 @@ internal static class OrderEntry
         var command = intent.IsBudget
             ? Command.PlaceBudgetBuy(0, 0, actor.WalletId, market.MarketId, orderId, outcome, intent.Price, intent.Quantity, intent.TimeInForce, intent.PostOnly, expirationMs)
             : Command.Place(0, 0, actor.WalletId, market.MarketId, orderId, outcome, intent.Side, intent.Price, intent.Quantity, intent.TimeInForce, intent.PostOnly, expirationMs);
-        ctx.Record(new OrderSubmitted(orderId, actor.AccountId, actor.WalletId, intent.ClientOrderId, tokenId, intent.OrderType, ctx.Now));
+        ctx.Record(new OrderSubmitted(orderId, actor.AccountId, actor.WalletId, intent.ClientOrderId, tokenId, intent.OrderType, ctx.Now, intent.PublicId));
         if (faults?.FailBeforeApply?.Invoke(command) == true)
         {
             throw new InvalidOperationException("Injected fault before the order command was applied.");

@@ -46,6 +46,9 @@ internal sealed record OrderIntent
 
     /// <summary>"limit" or "market".</summary>
     public string OrderType { get; init; } = "limit";
+
+    /// <summary>The order's public id when the client fixes it (a signed Polymarket order's EIP-712 hash), else null.</summary>
+    public string? PublicId { get; init; }
 }
 
 /// <summary>Parsers of the three order bodies into <see cref="OrderIntent"/>; every problem is thrown in the error contract.</summary>

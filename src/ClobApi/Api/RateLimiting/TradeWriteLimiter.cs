@@ -8,7 +8,7 @@ namespace Polysim.ClobApi.Api.RateLimiting;
 public sealed record TradeWriteLimiterOptions
 {
     /// <summary>The trade-write paths (POST), matched case-insensitively and without a trailing slash.</summary>
-    public static IReadOnlyList<string> DefaultPaths { get; } = ["/v1/orders", "/v1/orders/batch", "/v1/clob/order"];
+    public static IReadOnlyList<string> DefaultPaths { get; } = ["/v1/orders", "/v1/orders/batch", "/v1/clob/order", "/order", "/orders"];
 
     /// <summary>Concurrent trade writes allowed per account.</summary>
     public int Concurrency { get; init; } = 4;
