@@ -3,7 +3,35 @@
 import * as v1 from "@polymarket/clob-client";
 import * as v2 from "@polymarket/clob-client-v2";
 
+import { utils } from "ethers";
+
 const CHAIN_ID = 137;
+const ZERO32 = "0x" + "0".repeat(64);
+
+const V2_ORDER_TYPES = {
+  Order: [
+    { name: "salt", type: "uint256" }, { name: "maker", type: "address" }, { name: "signer", type: "address" },
+    { name: "tokenId", type: "uint256" }, { name: "makerAmount", type: "uint256" }, { name: "takerAmount", type: "uint256" },
+    { name: "side", type: "uint8" }, { name: "signatureType", type: "uint8" }, { name: "timestamp", type: "uint256" },
+    { name: "metadata", type: "bytes32" }, { name: "builder", type: "bytes32" },
+  ],
+};
+const V1_ORDER_TYPES = {
+  Order: [
+    { name: "salt", type: "uint256" }, { name: "maker", type: "address" }, { name: "signer", type: "address" },
+    { name: "taker", type: "address" }, { name: "tokenId", type: "uint256" }, { name: "makerAmount", type: "uint256" },
+    { name: "takerAmount", type: "uint256" }, { name: "expiration", type: "uint256" }, { name: "nonce", type: "uint256" },
+    { name: "feeRateBps", type: "uint256" }, { name: "side", type: "uint8" }, { name: "signatureType", type: "uint8" },
+  ],
+};
+const sideCode = (side) => (side === "BUY" ? 0 : 1);
+
+/** EIP-712 digest of a wire order under the normal (not neg-risk) exchange domain of the given protocol, chain 137. */
+function orderHash(order, version, verifyingContract, types) {
+  const value = { ...order, side: sideCode(order.side), salt: String(order.salt) };
+  const domain = { name: "Polymarket CTF Exchange", version, chainId: CHAIN_ID, verifyingContract };
+  return utils._TypedDataEncoder.hash(domain, types, value).toLowerCase();
+}
 
 /** clob-client-v2 1.1.0: signs V2 orders (the server answers /version with 2). */
 export const clientV2 = {
@@ -29,6 +57,11 @@ export const clientV2 = {
   heartbeat(client, id) {
     return client.postHeartbeat(id ?? "");
   },
+  /** Which fields a V2 wire order carries and lacks. */
+  wireFields: { present: ["timestamp", "metadata", "builder", "expiration"], absent: ["nonce", "feeRateBps", "taker"] },
+  /** The order id Polymarket assigns: the EIP-712 hash under the V2 exchange domain (CTF Exchange V2 on Polygon). */
+  orderId: (order) => orderHash(order, "2", "0xE111180000d2663C0091e4f400237545B87B996B", V2_ORDER_TYPES),
+  zeroBytes32: ZERO32,
   /** Whether this client re-reads a market's tick size on its own (V2 caches it for the client's lifetime). */
   tickSizeRefreshFromBook: false,
 };
@@ -57,5 +90,8 @@ export const clientV1 = {
   heartbeat(client, id) {
     return client.postHeartbeat(id ?? null);
   },
+  wireFields: { present: ["nonce", "feeRateBps", "taker", "expiration"], absent: ["timestamp", "metadata", "builder"] },
+  /** The EIP-712 hash under the V1 CTF Exchange domain on Polygon. */
+  orderId: (order) => orderHash(order, "1", "0x4bFb41d5B3570DeFd03C39a9A4D8dE6Bd8B8982E", V1_ORDER_TYPES),
   tickSizeRefreshFromBook: true,
 };

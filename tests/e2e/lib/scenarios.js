@@ -252,8 +252,21 @@ export function defineScenarios(adapter) {
       assert.equal(Number(noMid.mid), 0.515, "NO midpoint mirrors YES");
     });
 
-    step("a GTC that does not cross rests and getOrder shows it", async () => {
+    step(`a GTC that does not cross rests; the client sent a ${adapter.protocol} order whose EIP-712 hash is the orderID`, async () => {
+      const start = mark();
       s.aGtc = assertLive(await adapter.limit(s.A, { tokenID: s.m1.yes, price: 0.3, size: 10, side: Side.BUY }), "A GTC");
+      const post = since(start).find((e) => e.method === "POST" && new URL(e.url).pathname === "/order");
+      assert.ok(post, "the client posted /order");
+      // What went over the wire: JSON.stringify drops undefined members.
+      const body = JSON.parse(typeof post.body === "string" ? post.body : JSON.stringify(post.body));
+      for (const f of adapter.wireFields.present) assert.ok(f in body.order, `${adapter.protocol} wire order has ${f}`);
+      for (const f of adapter.wireFields.absent) assert.ok(!(f in body.order), `${adapter.protocol} wire order has no ${f}`);
+      assert.equal(body.owner, s.creds.A.key, "owner is the API key");
+      assert.equal(body.orderType, "GTC");
+      assert.equal(body.order.signer, s.wallets.A.address, "signer is the wallet");
+      assert.equal(body.order.makerAmount, "3000000", "BUY 10 @ 0.30 spends 3 USDC");
+      assert.equal(body.order.takerAmount, "10000000", "for 10 shares");
+      assert.equal(s.aGtc, adapter.orderId(body.order), "orderID is the EIP-712 order hash");
       assertOpenOrder(await s.A.getOrder(s.aGtc), {
         id: s.aGtc, owner: s.creds.A.key, maker: s.wallets.A.address, market: s.m1.conditionId,
         asset: s.m1.yes, side: "BUY", size: 10, price: 0.3, outcome: "Yes",
