@@ -26,7 +26,7 @@ const V1_ORDER_TYPES = {
 };
 const sideCode = (side) => (side === "BUY" ? 0 : 1);
 
-/** EIP-712 digest of a wire order under the normal (not neg-risk) exchange domain of the given protocol, chain 137. */
+/** EIP-712 digest of a wire order under an exchange domain of the given protocol version, chain 137. */
 function orderHash(order, version, verifyingContract, types) {
   const value = { ...order, side: sideCode(order.side), salt: String(order.salt) };
   const domain = { name: "Polymarket CTF Exchange", version, chainId: CHAIN_ID, verifyingContract };
@@ -60,7 +60,11 @@ export const clientV2 = {
   /** Which fields a V2 wire order carries and lacks. */
   wireFields: { present: ["timestamp", "metadata", "builder", "expiration"], absent: ["nonce", "feeRateBps", "taker"] },
   /** The order id Polymarket assigns: the EIP-712 hash under the V2 exchange domain (CTF Exchange V2 on Polygon). */
-  orderId: (order) => orderHash(order, "2", "0xE111180000d2663C0091e4f400237545B87B996B", V2_ORDER_TYPES),
+  orderId: (order, negRisk = false) =>
+    orderHash(order, "2", negRisk ? "0xe2222d279d744050d28e00520010520000310F59" : "0xE111180000d2663C0091e4f400237545B87B996B", V2_ORDER_TYPES),
+  postSigned(client, order, orderType) {
+    return client.postOrder(order, orderType, false, false);
+  },
   zeroBytes32: ZERO32,
   /** Whether this client re-reads a market's tick size on its own (V2 caches it for the client's lifetime). */
   tickSizeRefreshFromBook: false,
@@ -92,6 +96,10 @@ export const clientV1 = {
   },
   wireFields: { present: ["nonce", "feeRateBps", "taker", "expiration"], absent: ["timestamp", "metadata", "builder"] },
   /** The EIP-712 hash under the V1 CTF Exchange domain on Polygon. */
-  orderId: (order) => orderHash(order, "1", "0x4bFb41d5B3570DeFd03C39a9A4D8dE6Bd8B8982E", V1_ORDER_TYPES),
+  orderId: (order, negRisk = false) =>
+    orderHash(order, "1", negRisk ? "0xC5d563A36AE78145C45a50134d48A1215220f80a" : "0x4bFb41d5B3570DeFd03C39a9A4D8dE6Bd8B8982E", V1_ORDER_TYPES),
+  postSigned(client, order, orderType) {
+    return client.postOrder(order, orderType, false, false);
+  },
   tickSizeRefreshFromBook: true,
 };

@@ -126,6 +126,7 @@ export function defineScenarios(adapter) {
       s.m1 = await listMarket(server, `e2e ${adapter.protocol}: main market`);
       s.m2 = await listMarket(server, `e2e ${adapter.protocol}: tick size market`);
       s.m3 = await listMarket(server, `e2e ${adapter.protocol}: heartbeat market`);
+      s.m4 = await listMarket(server, `e2e ${adapter.protocol}: neg-risk market`, { negRisk: true });
       s.wallets = { A: Wallet.createRandom(), B: Wallet.createRandom(), C: Wallet.createRandom(), H: Wallet.createRandom() };
     });
 
@@ -339,6 +340,46 @@ export function defineScenarios(adapter) {
       s.mergeTrade = res.tradeIDs[0];
     });
 
+    step("createAndPostMarketOrder FOK SELL 10 shares fills at the best bid", async () => {
+      const res = await adapter.market(s.A, { tokenID: s.m1.yes, amount: 10, side: Side.SELL }, OrderType.FOK);
+      assertMatched(res, 10, 4.2, "FOK SELL 10 YES");
+      s.sellTrade = res.tradeIDs[0];
+      const yes = await s.A.getOrderBook(s.m1.yes);
+      assert.deepEqual(
+        yes.bids.map((l) => [Number(l.price), Number(l.size)]),
+        [[0.3, 10], [0.31, 10], [0.32, 10], [0.4, 100], [0.42, 40]],
+        "B's 0.42 bid shrank by 10; A's own bids below it are untouched",
+      );
+    });
+
+    step("batch market data: getOrderBooks, getMidpoints, getPrices, getSpreads, getLastTradesPrices, getPricesHistory", async () => {
+      const { yes, no } = s.m1;
+      const books = await s.A.getOrderBooks([{ token_id: yes }, { token_id: no }]);
+      assert.ok(Array.isArray(books) && books.length === 2, `getOrderBooks ${JSON.stringify(books)}`);
+      assert.deepEqual(books.map((b) => b.asset_id), [yes, no]);
+      assert.equal(Number(books[0].bids.at(-1).price), 0.42, "YES best bid last");
+      assert.equal(Number(books[0].asks.at(-1).price), 0.57, "YES best ask last");
+      assert.equal(Number(books[1].bids.at(-1).price), 0.43, "NO best bid last");
+      const mids = await s.A.getMidpoints([{ token_id: yes }]);
+      assert.equal(Number(mids[yes]), 0.495, `getMidpoints ${JSON.stringify(mids)}`);
+      const prices = await s.A.getPrices([{ token_id: yes, side: Side.BUY }, { token_id: yes, side: Side.SELL }]);
+      assert.equal(Number(prices[yes]?.BUY), 0.42, `getPrices ${JSON.stringify(prices)}`);
+      assert.equal(Number(prices[yes]?.SELL), 0.57, `getPrices ${JSON.stringify(prices)}`);
+      const spreads = await s.A.getSpreads([{ token_id: yes }]);
+      assert.equal(Number(spreads[yes]), 0.15, `getSpreads ${JSON.stringify(spreads)}`);
+      const lasts = await s.A.getLastTradesPrices([{ token_id: yes }]);
+      assert.ok(Array.isArray(lasts) && lasts.length === 1, `getLastTradesPrices ${JSON.stringify(lasts)}`);
+      assert.equal(lasts[0].token_id, yes);
+      assert.equal(Number(lasts[0].price), 0.42);
+      assert.equal(lasts[0].side, "SELL");
+      const history = await s.A.getPricesHistory({ market: yes, interval: "max" });
+      assert.ok(Array.isArray(history?.history) && history.history.length >= 1, `getPricesHistory ${JSON.stringify(history)}`);
+      for (const point of history.history) {
+        assert.ok(Number.isInteger(point.t) && typeof point.p === "number", `history point ${JSON.stringify(point)}`);
+      }
+      assert.equal(history.history.at(-1).p, 0.42, "the last print");
+    });
+
     step("selling shares the wallet does not hold is rejected", async () => {
       const res = await adapter.limit(s.C, { tokenID: s.m1.yes, price: 0.6, size: 10, side: Side.SELL });
       assertRejected(res, MESSAGES.balance, "C SELL YES without shares");
@@ -359,6 +400,18 @@ export function defineScenarios(adapter) {
       assert.equal(res.length, 3);
       s.batch = res.map((r, i) => assertLive(r, `batch order ${i}`));
       assert.equal(new Set(s.batch).size, 3, "distinct order ids");
+    });
+
+    step("on a neg-risk market the client signs for the neg-risk exchange and the order rests under that hash", async () => {
+      assert.equal(await s.A.getNegRisk(s.m4.yes), true);
+      const start = mark();
+      s.aNegRisk = assertLive(await adapter.limit(s.A, { tokenID: s.m4.yes, price: 0.2, size: 10, side: Side.BUY }), "neg-risk BUY");
+      const post = since(start).find((e) => e.method === "POST" && new URL(e.url).pathname === "/order");
+      const body = JSON.parse(typeof post.body === "string" ? post.body : JSON.stringify(post.body));
+      assert.equal(s.aNegRisk, adapter.orderId(body.order, true), "orderID is the hash under the neg-risk exchange domain");
+      assert.notEqual(s.aNegRisk, adapter.orderId(body.order, false));
+      const book = await s.A.getOrderBook(s.m4.yes);
+      assert.equal(book.neg_risk, true, "book neg_risk");
     });
 
     step("getOpenOrders pages with base64 cursors (MA== first, LTE= last) and filters by market and asset", async () => {
@@ -383,7 +436,7 @@ export function defineScenarios(adapter) {
     step("getTrades: taker and maker both see the trade, with maker_orders naming the maker's order", async () => {
       const mine = await s.A.getTrades({ market: s.m1.conditionId });
       assert.ok(Array.isArray(mine), `getTrades ${JSON.stringify(mine)}`);
-      assert.deepEqual(mine.map((t) => t.id).sort(), [s.fokTrade, s.fakTrade, s.mergeTrade].sort(), "A's three trades");
+      assert.deepEqual(mine.map((t) => t.id).sort(), [s.fokTrade, s.fakTrade, s.mergeTrade, s.sellTrade].sort(), "A's four trades");
       const fok = mine.find((t) => t.id === s.fokTrade);
       assert.equal(fok.market, s.m1.conditionId);
       assert.equal(fok.asset_id, s.m1.yes);
@@ -412,10 +465,16 @@ export function defineScenarios(adapter) {
       assert.equal(Number(merge.price), 0.5);
       assert.equal(merge.maker_orders[0].order_id, s.bOrders.noAsk50);
       assert.equal(merge.maker_orders[0].side, "SELL", "MERGE: the maker sold the complement");
+      const sell = mine.find((t) => t.id === s.sellTrade);
+      assert.equal(sell.side, "SELL");
+      assert.equal(Number(sell.size), 10);
+      assert.equal(Number(sell.price), 0.42);
+      assert.equal(sell.maker_orders[0].order_id, s.bOrders.bid42, "the maker is B's 0.42 bid");
+      assert.equal(Number(sell.maker_orders[0].matched_amount), 10);
 
       const theirs = await s.B.getTrades({ market: s.m1.conditionId });
       assert.ok(Array.isArray(theirs), `B getTrades ${JSON.stringify(theirs)}`);
-      for (const id of [s.fokTrade, s.fakTrade, s.mergeTrade]) {
+      for (const id of [s.fokTrade, s.fakTrade, s.mergeTrade, s.sellTrade]) {
         const t = theirs.find((x) => x.id === id);
         assert.ok(t, `B sees trade ${id}`);
         assert.equal(t.trader_side, "MAKER", `B is the maker of ${id}`);
@@ -476,24 +535,66 @@ export function defineScenarios(adapter) {
       assert.deepEqual(onM2.map((o) => o.id), [s.aFineTick], "orders on other markets stay");
     });
 
+    step("posting the same signed order twice is rejected as Duplicated", async () => {
+      const order = await s.A.createOrder({ tokenID: s.m1.yes, price: 0.23, size: 5, side: Side.BUY });
+      s.aDup = assertLive(await adapter.postSigned(s.A, order, OrderType.GTC), "first post");
+      const again = await adapter.postSigned(s.A, order, OrderType.GTC);
+      assertRejected(again, `order ${s.aDup} is invalid. Duplicated.`, "second post");
+    });
+
+    step("L2 housekeeping: getApiKeys, getClosedOnlyMode, order scoring, notifications, updateBalanceAllowance", async () => {
+      const keys = await s.A.getApiKeys();
+      assert.ok(Array.isArray(keys?.apiKeys) && keys.apiKeys.includes(s.creds.A.key), `getApiKeys ${JSON.stringify(keys)}`);
+      const closed = await s.A.getClosedOnlyMode();
+      assert.deepEqual(closed, { closed_only: false }, "getClosedOnlyMode");
+      const scoring = await s.A.isOrderScoring({ order_id: s.aDup });
+      assert.equal(typeof scoring?.scoring, "boolean", `isOrderScoring ${JSON.stringify(scoring)}`);
+      const many = await s.A.areOrdersScoring({ orderIds: [s.aDup] });
+      assert.equal(typeof many?.[s.aDup], "boolean", `areOrdersScoring ${JSON.stringify(many)}`);
+      const notes = await s.A.getNotifications();
+      assert.ok(Array.isArray(notes), `getNotifications ${JSON.stringify(notes)}`);
+      const update = await s.A.updateBalanceAllowance({ asset_type: AssetType.COLLATERAL });
+      assert.ok(!(update && typeof update === "object" && "error" in update), `updateBalanceAllowance ${JSON.stringify(update)}`);
+      const cash = await s.A.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
+      const spenders = Object.keys(cash.allowances ?? {}).map((a) => a.toLowerCase());
+      for (const exchange of ["0x4bFb41d5B3570DeFd03C39a9A4D8dE6Bd8B8982E", "0xE111180000d2663C0091e4f400237545B87B996B"]) {
+        assert.ok(spenders.includes(exchange.toLowerCase()), `allowances cover ${exchange}: ${JSON.stringify(cash)}`);
+      }
+      assert.equal(typeof cash.allowance, "string", "allowance (singular) for clob-client's typing");
+      if (adapter.protocol === "V2") {
+        assert.equal(await s.A.getVersion(), 2, "getVersion");
+        assert.equal(await s.A.getOk(), "OK", "getOk");
+        const info = await s.A.getClobMarketInfo(s.m1.conditionId);
+        assert.equal(info.c, s.m1.conditionId, `getClobMarketInfo ${JSON.stringify(info)}`);
+        assert.deepEqual(info.t.map((t) => t.t), [s.m1.yes, s.m1.no]);
+        assert.equal(info.mts, 0.01);
+        assert.deepEqual(await s.A.getPreMigrationOrders(), [], "getPreMigrationOrders");
+      } else {
+        assert.equal(await s.A.getOk(), "OK", "getOk");
+      }
+    });
+
     step("cancelAll cancels everything the wallet has open", async () => {
       const res = await s.A.cancelAll();
-      assert.deepEqual(res.canceled, [s.aFineTick], `cancelAll ${JSON.stringify(res)}`);
+      assert.deepEqual([...res.canceled].sort(), [s.aFineTick, s.aNegRisk, s.aDup].sort(), `cancelAll ${JSON.stringify(res)}`);
       assert.deepEqual(await s.A.getOpenOrders(), [], "nothing open");
       const b = await s.B.cancelAll();
       assert.deepEqual([...b.canceled].sort(), [s.bOrders.bid40, s.bOrders.bid42, s.bOrders.noBid43].sort(), `B cancelAll ${JSON.stringify(b)}`);
     });
 
     step("getBalanceAllowance after trading: exact arithmetic for both wallets", async () => {
-      // A: -11 (FOK) -44 (FAK) +15 (MERGE); 20 + 80 - 30 YES. B: -9 -36 (BUY NO fills) +15 (MERGE); 100 - 30 NO.
+      // A: -11 (FOK) -44 (FAK) +15 (MERGE) +4.2 (market SELL); 20 + 80 - 30 - 10 YES.
+      // B: -9 -36 (BUY NO fills) +15 (MERGE) -4.2 (its 0.42 bid filled); 100 - 30 NO, 10 YES.
       const a = await s.A.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
-      assert.equal(a.balance, raw(10_000 - 11 - 44 + 15), `A collateral ${JSON.stringify(a)}`);
+      assert.equal(a.balance, raw(10_000 - 11 - 44 + 15 + 4.2), `A collateral ${JSON.stringify(a)}`);
       const aYes = await s.A.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: s.m1.yes });
-      assert.equal(aYes.balance, raw(70), `A YES ${JSON.stringify(aYes)}`);
+      assert.equal(aYes.balance, raw(60), `A YES ${JSON.stringify(aYes)}`);
       const aNo = await s.A.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: s.m1.no });
       assert.equal(aNo.balance, "0", `A NO ${JSON.stringify(aNo)}`);
       const b = await s.B.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
-      assert.equal(b.balance, raw(10_000 - 9 - 36 + 15), `B collateral ${JSON.stringify(b)}`);
+      assert.equal(b.balance, raw(10_000 - 9 - 36 + 15 - 4.2), `B collateral ${JSON.stringify(b)}`);
+      const bYes = await s.B.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: s.m1.yes });
+      assert.equal(bYes.balance, raw(10), `B YES ${JSON.stringify(bYes)}`);
       const bNo = await s.B.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: s.m1.no });
       assert.equal(bNo.balance, raw(70), `B NO ${JSON.stringify(bNo)}`);
       const c = await s.C.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
