@@ -12,7 +12,9 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "
 export const serverDll = join(repoRoot, "src", "ClobApi", "bin", "Release", "net10.0", "Polysim.ClobApi.dll");
 
 const running = new Set();
-process.on("exit", () => {
+const dataDirs = new Set();
+
+function killAll() {
   for (const child of running) {
     try {
       child.kill("SIGKILL");
@@ -20,7 +22,15 @@ process.on("exit", () => {
       // already gone
     }
   }
-});
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+}
+process.on("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -52,6 +62,7 @@ function ensureBuilt() {
 export async function startServer(extraSettings = {}) {
   ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), "polysim-e2e-"));
+  dataDirs.add(dataDir);
   const port = await freePort();
   const adminKey = "adm_e2e_" + randomBytes(12).toString("hex");
   const settings = { "Polysim:DataDir": dataDir, "Polysim:AdminKey": adminKey, ...extraSettings };
@@ -119,6 +130,7 @@ export async function startServer(extraSettings = {}) {
       clearTimeout(timer);
     }
     rmSync(dataDir, { recursive: true, force: true });
+    dataDirs.delete(dataDir);
   }
 
   return { host, port, adminKey, dataDir, admin, stop, log: () => output };
