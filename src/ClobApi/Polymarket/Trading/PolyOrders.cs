@@ -292,18 +292,22 @@ public static class PolyPrecision
             return null;
         }
 
-        // A limit order's cash leg must be exactly size × price; the SDKs always produce it so.
+        // A limit order's cash leg must be exactly size × price. A quotient that is an exact decimal is judged by the tick
+        // rule instead; any other is quoted against the price rounded to the tick, as Polymarket's message does.
         var shares = isBuy ? takerAmount : makerAmount;
         var cash = isBuy ? makerAmount : takerAmount;
-        var expected = (Int128)shares * price / MatchingEngine.Units.PriceScale;
-        if ((Int128)shares * price % MatchingEngine.Units.PriceScale == 0 && expected == cash)
+        var scale = MatchingEngine.Units.PriceScale;
+        if ((Int128)shares * price % scale == 0 && (Int128)shares * price / scale == cash)
         {
             return null;
         }
 
+        var step = (long)tick;
+        var onTick = (int)(((((Int128)cash * scale * 2) + shares) / (shares * 2) + (step / 2)) / step * step);
+        var expected = (long)((Int128)shares * onTick / scale);
         var leg = isBuy ? "maker" : "taker";
-        return $"invalid amounts, the {leg} amount for a ${Http.Money.FormatPrice(price)} order of size {Http.Money.FormatUsdc(shares)} should be " +
-            $"'{Http.Money.FormatUsdc((long)expected)}' but the value submited is '{Http.Money.FormatUsdc(cash)}'. " +
+        return $"invalid amounts, the {leg} amount for a ${Http.Money.FormatPrice(onTick)} order of size {Http.Money.FormatUsdc(shares)} should be " +
+            $"'{Http.Money.FormatUsdc(expected)}' but the value submited is '{Http.Money.FormatUsdc(cash)}'. " +
             "Please check if you are using the latest version of the 'clob-client' library";
     }
 
