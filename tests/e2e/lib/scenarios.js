@@ -127,6 +127,7 @@ export function defineScenarios(adapter) {
       s.m2 = await listMarket(server, `e2e ${adapter.protocol}: tick size market`);
       s.m3 = await listMarket(server, `e2e ${adapter.protocol}: heartbeat market`);
       s.m4 = await listMarket(server, `e2e ${adapter.protocol}: neg-risk market`, { negRisk: true });
+      s.m5 = await listMarket(server, `e2e ${adapter.protocol}: paging market`);
       s.wallets = { A: Wallet.createRandom(), B: Wallet.createRandom(), C: Wallet.createRandom(), H: Wallet.createRandom() };
     });
 
@@ -431,6 +432,32 @@ export function defineScenarios(adapter) {
       assert.deepEqual(byAsset, [], "no orders on the NO token");
       const one = await s.A.getOpenOrders({ id: s.aGtd });
       assert.deepEqual(one.map((o) => o.id), [s.aGtd], "filter by id");
+    });
+
+    step("getOpenOrders follows next_cursor across pages: 105 orders come back as 100 + 5", async () => {
+      const w = Wallet.createRandom();
+      const creds = await adapter.make(s.host, w).createOrDeriveApiKey();
+      const p = adapter.make(s.host, w, creds);
+      const placed = [];
+      for (let batch = 0; batch < 7; batch++) {
+        const signed = [];
+        for (let i = 0; i < 15; i++) {
+          signed.push({ order: await p.createOrder({ tokenID: s.m5.yes, price: 0.1, size: 5, side: Side.BUY }), orderType: OrderType.GTC });
+        }
+        const res = await adapter.batch(p, signed);
+        assert.ok(Array.isArray(res) && res.length === 15, `batch ${batch}: ${JSON.stringify(res).slice(0, 500)}`);
+        for (const r of res) placed.push(assertLive(r, `batch ${batch}`));
+      }
+      const start = mark();
+      const all = await p.getOpenOrders({ market: s.m5.conditionId });
+      const pages = since(start);
+      assert.deepEqual(pages.map((e) => new URL(e.url).searchParams.get("next_cursor")), ["MA==", "MTAw"], "cursors asked: 0, then 100");
+      assert.deepEqual(pages.map((e) => e.reply.count), [100, 5], "page counts");
+      assert.deepEqual(pages.map((e) => e.reply.next_cursor), ["MTAw", "LTE="], "next_cursor: base64 of 100, then LTE=");
+      assert.deepEqual(all.map((o) => o.id).sort(), [...placed].sort(), "every order once");
+      assert.equal((await p.getOpenOrders({ market: s.m5.conditionId }, true)).length, 100, "only_first_page");
+      const cancelled = await p.cancelAll();
+      assert.equal(cancelled.canceled.length, 105, "cancelAll cancels all 105");
     });
 
     step("getTrades: taker and maker both see the trade, with maker_orders naming the maker's order", async () => {
