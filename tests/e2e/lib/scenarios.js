@@ -633,9 +633,10 @@ export function defineScenarios(adapter) {
       assert.equal(c.balance, raw(10_000), `C collateral ${JSON.stringify(c)}`);
     });
 
-    step("postHeartbeat followed by silence cancels the wallet's open orders", async () => {
+    step("postHeartbeat followed by silence cancels the wallet's open orders", async (t) => {
       assert.ok(s.heartbeat, "the heartbeat scenario started");
       const outcome = await s.heartbeat;
+      t.diagnostic(`open orders were gone ${outcome.waited} ms after the last heartbeat`);
       assert.equal(outcome.status, "CANCELED", `order status after the lapse ${JSON.stringify(outcome)}`);
     }, { timeout: 60_000 });
   });
