@@ -47,3 +47,37 @@ public static class TestDatabases
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>What a PostgreSQL-mode server stored, as text, for tests that search storage for secrets.</summary>
+public static class TestStorage
+{
+    private static readonly string[] Tables = ["snapshots", "projection_checkpoints", "accounts", "wallets", "api_keys", "orders", "trades", "positions", "balance_history"];
+
+    /// <summary>Every journal payload (as Latin-1) and every row of every other table (as PostgreSQL's row text).</summary>
+    public static string Dump(string connectionString)
+    {
+        var text = new System.Text.StringBuilder();
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var journal = new NpgsqlCommand("SELECT payload FROM journal ORDER BY position", connection))
+        using (var reader = journal.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                text.Append(System.Text.Encoding.Latin1.GetString(reader.GetFieldValue<byte[]>(0))).Append('\n');
+            }
+        }
+
+        foreach (var table in Tables)
+        {
+            using var rows = new NpgsqlCommand($"SELECT t::text FROM {table} t", connection);
+            using var reader = rows.ExecuteReader();
+            while (reader.Read())
+            {
+                text.Append(reader.GetString(0)).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+}

@@ -69,14 +69,14 @@ public sealed class EngineHost : IDisposable
     /// <summary>Replays the journal into the state (checking checkpoints) and starts the engine thread.</summary>
     public void Start()
     {
-        ReplayJournal();
+        ReplayJournal(_state);
         _thread = new Thread(Run) { Name = "polysim-engine", IsBackground = true };
         _thread.Start();
         _expiryTimer = _time.CreateTimer(_ => PostExpiryCheck(), null, _options.ExpiryCheckInterval, _options.ExpiryCheckInterval);
         _ready = true;
     }
 
-    private void ReplayJournal()
+    private void ReplayJournal(HostState state)
     {
         long records = 0;
         _journal.Replay((type, payload) =>
@@ -90,15 +90,15 @@ public sealed class EngineHost : IDisposable
                         throw new InvalidDataException($"Journal record {records} is not an engine command.");
                     }
 
-                    _state.ApplyCommand(command);
+                    state.ApplyCommand(command);
                     _lastTimestamp = Math.Max(_lastTimestamp, command.Timestamp);
                     break;
                 case JournalRecordType.HostRecord:
-                    _state.ApplyRecord(HostRecord.Deserialize(payload));
+                    state.ApplyRecord(HostRecord.Deserialize(payload));
                     break;
                 case JournalRecordType.Checkpoint:
                     var expected = BitConverter.ToUInt64(payload[8..]);
-                    var actual = _state.Engine.ComputeStateHash();
+                    var actual = state.Engine.ComputeStateHash();
                     if (expected != actual)
                     {
                         throw new InvalidDataException(
@@ -111,7 +111,7 @@ public sealed class EngineHost : IDisposable
             }
         });
         ReplayedRecords = records;
-        ReplayedStateHash = _state.Engine.ComputeStateHash();
+        ReplayedStateHash = state.Engine.ComputeStateHash();
     }
 
     /// <summary>Runs a state-changing operation on the engine thread; completes once its effects are durable.</summary>
@@ -246,8 +246,10 @@ public sealed class EngineHost : IDisposable
 
             try
             {
-                _state.Reset();
-                ReplayJournal();
+                // Replayed aside and swapped in whole: readers off the engine thread (authentication) never see a half-built state.
+                var rebuilt = new HostState(_state.EngineOptions);
+                ReplayJournal(rebuilt);
+                _state.ReplaceWith(rebuilt);
                 _recovering = false;
                 _log.LogWarning("Journal reachable again: replayed {Records} records, state hash {Hash:x16}.", ReplayedRecords, ReplayedStateHash);
                 return true;

@@ -36,17 +36,18 @@ public sealed class HostState
     /// <summary>Armed heartbeats (dead-man's switches) by account.</summary>
     public Api.Markets.HeartbeatRegistry Heartbeats { get; private set; } = new();
 
-    /// <summary>Forgets everything, before the host replays the journal again (a database journal lost a batch).</summary>
-    /// <remarks>Every piece of state above must be recreated here, or it would keep effects that were never made durable.</remarks>
-    internal void Reset()
+    /// <summary>Takes over everything <paramref name="rebuilt"/> holds (a state replayed from the journal after a database journal
+    /// lost a batch), so that readers holding this object see the durable state and nothing that was refused.</summary>
+    /// <remarks>Every piece of state of this class must be taken over here, or it would keep effects that were never made durable.</remarks>
+    internal void ReplaceWith(HostState rebuilt)
     {
-        Engine = new Engine(EngineOptions);
-        Markets = new();
-        Accounts = new();
-        Orders = new();
-        Trades = new();
-        Heartbeats = new();
-        ClockOffsetMs = 0;
+        Engine = rebuilt.Engine;
+        Markets = rebuilt.Markets;
+        Accounts = rebuilt.Accounts;
+        Orders = rebuilt.Orders;
+        Trades = rebuilt.Trades;
+        Heartbeats = rebuilt.Heartbeats;
+        ClockOffsetMs = rebuilt.ClockOffsetMs;
     }
 
     /// <summary>Operator clock offset added to the wall clock, in ms.</summary>

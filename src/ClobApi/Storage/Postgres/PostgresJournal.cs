@@ -51,7 +51,9 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// <summary>Applies the EF Core migrations (creating the schema on an empty database).</summary>
     public static void Migrate(string connectionString)
     {
-        using var db = new PolysimDb(PolysimDbOptions.Build(connectionString));
+        // Unpooled: a pooled connection left over from before a database restart would fail the first statement.
+        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+        using var db = new PolysimDb(PolysimDbOptions.Build(unpooled));
         db.Database.Migrate();
     }
 
@@ -98,6 +100,7 @@ public sealed class PostgresJournal : IRecoverableJournal
         catch (Exception ex) when (IsStoreFailure(ex))
         {
             _available = false;
+            _dataSource.Clear();
             throw new IOException("PostgreSQL is unreachable; the journal cannot be read.", ex);
         }
     }
@@ -162,6 +165,7 @@ public sealed class PostgresJournal : IRecoverableJournal
         {
             // The COPY (or its transaction) did not complete, so PostgreSQL kept nothing of the batch.
             CloseConnection();
+            _dataSource.Clear();
             _available = false;
             throw new IOException("PostgreSQL did not accept the journal batch.", ex);
         }

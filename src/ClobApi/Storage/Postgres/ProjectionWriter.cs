@@ -145,6 +145,7 @@ public sealed class ProjectionWriter : BackgroundService
                 // The database went away mid-pass: the shadow may be ahead of what was written, so start it again.
                 _log.LogWarning("Projection pass failed ({Message}); retrying.", ex.Message);
                 _shadow = null;
+                _dataSource.Clear();
                 await Task.Delay(500, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 continue;
             }
