@@ -90,6 +90,8 @@ public sealed class PostgresStorageTests
         {
             var settings = QualityKit.Settings();
             settings[PostgresStorage.ConnectionStringKey] = connectionString;
+            // A handful of records per pass, so following the journal and rebuilding it both take many passes.
+            settings[PostgresStorage.RowsPerPassKey] = "7";
             await using var server = await TestServer.StartAsync(settings);
             var session = await MixedSession.RunAsync(server);
             var writer = server.Services.GetRequiredService<ProjectionWriter>();
@@ -110,6 +112,7 @@ public sealed class PostgresStorageTests
             Assert.Contains("positions ", first);
             Assert.DoesNotContain(session.Taker.ApiKey, first);
 
+            Assert.True(journal.LastPosition > 7 * 5, $"the journal has only {journal.LastPosition} records");
             var rebuilt = await QualityKit.OkJsonAsync(await server.AdminClient().PostAsync("/v1/admin/projections/rebuild", null));
             Assert.Equal(journal.LastPosition, rebuilt.GetProperty("position").GetInt64());
             Assert.Equal(first, Tables(connectionString));

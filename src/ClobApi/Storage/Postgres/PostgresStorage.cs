@@ -12,6 +12,9 @@ public static class PostgresStorage
     /// <summary>The configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings:Postgres";
 
+    /// <summary>Journal records the projection writer takes per pass (default <see cref="ProjectionWriter.DefaultRowsPerPass"/>).</summary>
+    public const string RowsPerPassKey = "Polysim:Postgres:ProjectionRowsPerPass";
+
     /// <summary>The connection string, or null in embedded mode.</summary>
     public static string? ConnectionString(IConfiguration configuration)
     {
@@ -29,8 +32,9 @@ public static class PostgresStorage
 
         services.AddSingleton(_ => new PostgresJournal(connectionString));
         services.AddSingleton<IJournal>(sp => sp.GetRequiredService<PostgresJournal>());
+        var rowsPerPass = int.TryParse(configuration[RowsPerPassKey], out var rows) ? rows : ProjectionWriter.DefaultRowsPerPass;
         services.AddSingleton(sp => new ProjectionWriter(
-            connectionString, sp.GetRequiredService<HostState>(), sp.GetRequiredService<PostgresJournal>(), sp.GetRequiredService<ILogger<ProjectionWriter>>()));
+            connectionString, sp.GetRequiredService<HostState>(), sp.GetRequiredService<PostgresJournal>(), sp.GetRequiredService<ILogger<ProjectionWriter>>(), rowsPerPass));
         services.AddHostedService(sp => sp.GetRequiredService<ProjectionWriter>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(StorageJson.Default));
         return true;

@@ -20,7 +20,8 @@ public sealed class ProjectionWriter : BackgroundService
     /// <summary>Name of this projection's row in <c>projection_checkpoints</c>.</summary>
     public const string CheckpointName = "query_tables";
 
-    private const int MaxRowsPerPass = 4_096;
+    /// <summary>Journal records read per pass (and per projection transaction) unless configured otherwise.</summary>
+    public const int DefaultRowsPerPass = 4_096;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly EngineOptions _engineOptions;
@@ -28,14 +29,17 @@ public sealed class ProjectionWriter : BackgroundService
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
     private TaskCompletionSource<long>? _rebuild;
+    private readonly int _rowsPerPass;
+    private bool _truncated;
     private HostState? _shadow;
     private long _shadowPosition;
     private long _checkpoint;
     private long _journalTarget;
 
     /// <summary>Creates the writer on the journal's database.</summary>
-    public ProjectionWriter(string connectionString, HostState live, PostgresJournal journal, ILogger<ProjectionWriter> log)
+    public ProjectionWriter(string connectionString, HostState live, PostgresJournal journal, ILogger<ProjectionWriter> log, int rowsPerPass = DefaultRowsPerPass)
     {
+        _rowsPerPass = rowsPerPass > 0 ? rowsPerPass : DefaultRowsPerPass;
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _engineOptions = live.EngineOptions;
         _log = log;
@@ -113,9 +117,11 @@ public sealed class ProjectionWriter : BackgroundService
                     rebuild = _rebuild;
                 }
 
-                if (rebuild is not null)
+                if (rebuild is not null && !_truncated)
                 {
+                    // Once per request: a rebuild of a long journal takes many passes, and each must build on the last.
                     await TruncateAsync(stoppingToken);
+                    _truncated = true;
                     _shadow = null;
                 }
 
@@ -128,6 +134,7 @@ public sealed class ProjectionWriter : BackgroundService
                         _rebuild = null;
                     }
 
+                    _truncated = false;
                     rebuild.TrySetResult(Checkpoint);
                 }
 
@@ -201,7 +208,7 @@ public sealed class ProjectionWriter : BackgroundService
             "SELECT position, type, payload FROM journal WHERE position > $1 ORDER BY position LIMIT $2", connection))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = _shadowPosition });
-            command.Parameters.Add(new NpgsqlParameter { Value = MaxRowsPerPass });
+            command.Parameters.Add(new NpgsqlParameter { Value = _rowsPerPass });
             await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancel);
             while (await reader.ReadAsync(cancel))
             {
@@ -221,7 +228,7 @@ public sealed class ProjectionWriter : BackgroundService
         await transaction.CommitAsync(cancel);
         _shadowPosition = last;
         Interlocked.Exchange(ref _checkpoint, last);
-        return rows == MaxRowsPerPass;
+        return rows == _rowsPerPass;
     }
 
     private static void Apply(HostState shadow, JournalRecordType type, byte[] payload, Changes? changes)
