@@ -239,6 +239,8 @@ echo "redis: 127.0.0.1:$REDIS_PORT"
 
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=polysim_test"
 export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
+# Tests that stop and start a PostgreSQL of their own (tests/ClobApi.Tests/Durability) find the binaries here.
+export POLYSIM_PG_BIN="$PG_BIN"
 
 # ---------------------------------------------------------------------------------------------
 # Result bookkeeping
@@ -318,6 +320,42 @@ else
       record "$proj (no TRX results)" "$((rc == 0 ? 1 : rc))" 0 1
     fi
   done
+fi
+
+# ---------------------------------------------------------------------------------------------
+section ".NET tests again, PostgreSQL mode (the shared API suite; each server gets its own database)"
+# ---------------------------------------------------------------------------------------------
+# POLYSIM_TEST_MODE=postgres makes every TestServer journal to a fresh database on the cluster above
+# (tests/ClobApi.Tests/TestMode.cs). Left out: tests tagged Mode=Embedded (they inspect the file
+# journal) and Mode=Both (they already run both modes themselves in the pass above). A --filter given
+# to this script is combined with that.
+PG_SUITE=tests/ClobApi.Tests/ClobApi.Tests.csproj
+if [[ $built -eq 1 && -f "$PG_SUITE" ]]; then
+  pg_filter="Mode!=Embedded&Mode!=Both"
+  pg_args=()
+  while [[ $# -gt 0 ]]; do
+    if [[ "$1" == "--filter" && $# -gt 1 ]]; then
+      pg_filter="($2)&$pg_filter"
+      shift 2
+    else
+      pg_args+=("$1")
+      shift
+    fi
+  done
+  echo "--- $PG_SUITE (POLYSIM_TEST_MODE=postgres, filter $pg_filter)"
+  rc=0
+  POLYSIM_TEST_MODE=postgres dotnet test "$PG_SUITE" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=postgres-mode.trx" --results-directory "$RESULTS" \
+    --blame-hang-timeout 10m --blame-hang-dump-type none \
+    --filter "$pg_filter" ${pg_args[@]+"${pg_args[@]}"} || rc=$?
+  trx="$RESULTS/postgres-mode.trx"
+  if [[ -f "$trx" ]]; then
+    p=$(trx_counter "$trx" passed)
+    f=$(($(trx_counter "$trx" failed) + $(trx_counter "$trx" error) + $(trx_counter "$trx" timeout) + $(trx_counter "$trx" aborted)))
+    record "$PG_SUITE (PostgreSQL mode)" "$rc" "$p" "$f"
+  else
+    record "$PG_SUITE (PostgreSQL mode, no TRX results)" "$((rc == 0 ? 1 : rc))" 0 1
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,11 @@ public static class PolysimServer
         builder.Services.AddSingleton(_ => new OperatorKey(OperatorKeys.Load(builder.Configuration, Path.GetFullPath(dataDir))));
         builder.Services.AddSingleton(new EngineHostOptions());
         builder.Services.AddSingleton(_ => new HostState(new Polysim.MatchingEngine.EngineOptions { FeeAccount = SystemAccounts.Fees }));
-        builder.Services.AddSingleton<IJournal>(_ => new FileJournal(Path.GetFullPath(dataDir)));
+        if (!Storage.Postgres.PostgresStorage.TryAdd(builder.Services, builder.Configuration))
+        {
+            builder.Services.AddSingleton<IJournal>(_ => new FileJournal(Path.GetFullPath(dataDir)));
+        }
+
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService<EngineLifetime>();
         Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
@@ -66,6 +70,7 @@ public static class PolysimServer
             .Produces<HealthReply>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
         app.MapV1();
+        Storage.Postgres.PostgresStorage.MapStorage(app);
         Polymarket.PublicEndpoints.MapPolymarketPublic(app);
         Feeds.FeedEndpoints.MapPolysimFeeds(app);
         Polymarket.Trading.PolyTradingEndpoints.MapPolymarketTrading(app);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Polysim.ClobApi.Storage.Postgres;
 
 namespace Polysim.ClobApi.Tests;
 
@@ -29,6 +30,12 @@ public sealed class TestServer : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>The database this server journals to in PostgreSQL mode (created for it, dropped on dispose), else null.</summary>
+    public string? Database { get; private set; }
+
+    /// <summary>Its connection string in PostgreSQL mode, else null.</summary>
+    public string? ConnectionString { get; private set; }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -50,6 +57,11 @@ public sealed class TestServer : IAsyncDisposable
 
     private async Task StartAppAsync()
     {
+        if (TestMode.Postgres && ConnectionString is null)
+        {
+            (Database, ConnectionString) = await TestDatabases.CreateAsync();
+        }
+
         var args = new List<string>
         {
             "--urls", "http://127.0.0.1:0",
@@ -57,6 +69,8 @@ public sealed class TestServer : IAsyncDisposable
             "--Polysim:AdminKey", AdminKey,
             "--Polysim:SeedDemo", "false",
             "--Logging:LogLevel:Default", "Warning",
+            // CI exports ConnectionStrings__Postgres for everyone: the embedded pass must override it, not inherit it.
+            "--" + PostgresStorage.ConnectionStringKey, ConnectionString ?? string.Empty,
         };
         foreach (var (key, value) in _settings)
         {
@@ -127,6 +141,11 @@ public sealed class TestServer : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+
+        if (Database is not null)
+        {
+            await TestDatabases.DropAsync(Database);
         }
     }
 }

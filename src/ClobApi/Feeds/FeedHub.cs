@@ -100,6 +100,13 @@ public sealed class FeedHub : IEngineFeed, IDisposable
         _pending = [];
     }
 
+    /// <inheritdoc />
+    public void BatchDiscarded()
+    {
+        // Subscribers have seen only committed work, which is exactly what the rebuilt state holds, so they stay in step.
+        _pending = [];
+    }
+
     /// <summary>On the engine thread: registers a market subscription at this point of the stream.</summary>
     internal void SubscribeMarketOnEngine(FeedConnection connection, IReadOnlyList<TokenSnapshot> tokens, bool dump)
     {

@@ -12,4 +12,7 @@ public interface IEngineFeed
 
     /// <summary>Everything captured since the previous call is durable (or was read-only) and may be published.</summary>
     void BatchCommitted();
+
+    /// <summary>The batch captured since the previous call was refused (its journal commit failed): drop it unpublished.</summary>
+    void BatchDiscarded();
 }

@@ -40,6 +40,7 @@ public sealed class EngineHost : IDisposable
     private long _lastTimestamp;
     private volatile bool _ready;
     private volatile Exception? _fault;
+    private volatile bool _recovering;
     private volatile Feeds.IEngineFeed? _feed;
 
     /// <summary>Creates the host; <see cref="Start"/> replays the journal and starts the thread.</summary>
@@ -58,7 +59,7 @@ public sealed class EngineHost : IDisposable
     }
 
     /// <summary>True once the journal is replayed and the thread accepts work.</summary>
-    public bool IsReady => _ready && _fault is null;
+    public bool IsReady => _ready && _fault is null && !_recovering;
 
     /// <summary>The state hash computed after replay, before any new command.</summary>
     public ulong ReplayedStateHash { get; private set; }
@@ -72,6 +73,15 @@ public sealed class EngineHost : IDisposable
     /// <summary>Replays the journal into the state (checking checkpoints) and starts the engine thread.</summary>
     public void Start()
     {
+        ReplayJournal(_state);
+        _thread = new Thread(Run) { Name = "polysim-engine", IsBackground = true };
+        _thread.Start();
+        _expiryTimer = _time.CreateTimer(_ => PostExpiryCheck(), null, _options.ExpiryCheckInterval, _options.ExpiryCheckInterval);
+        _ready = true;
+    }
+
+    private void ReplayJournal(HostState state)
+    {
         long records = 0;
         _journal.Replay((type, payload) =>
         {
@@ -84,15 +94,15 @@ public sealed class EngineHost : IDisposable
                         throw new InvalidDataException($"Journal record {records} is not an engine command.");
                     }
 
-                    _state.ApplyCommand(command);
+                    state.ApplyCommand(command);
                     _lastTimestamp = Math.Max(_lastTimestamp, command.Timestamp);
                     break;
                 case JournalRecordType.HostRecord:
-                    _state.ApplyRecord(HostRecord.Deserialize(payload));
+                    state.ApplyRecord(HostRecord.Deserialize(payload));
                     break;
                 case JournalRecordType.Checkpoint:
                     var expected = BitConverter.ToUInt64(payload[8..]);
-                    var actual = _state.Engine.ComputeStateHash();
+                    var actual = state.Engine.ComputeStateHash();
                     if (expected != actual)
                     {
                         throw new InvalidDataException(
@@ -105,11 +115,7 @@ public sealed class EngineHost : IDisposable
             }
         });
         ReplayedRecords = records;
-        ReplayedStateHash = _state.Engine.ComputeStateHash();
-        _thread = new Thread(Run) { Name = "polysim-engine", IsBackground = true };
-        _thread.Start();
-        _expiryTimer = _time.CreateTimer(_ => PostExpiryCheck(), null, _options.ExpiryCheckInterval, _options.ExpiryCheckInterval);
-        _ready = true;
+        ReplayedStateHash = state.Engine.ComputeStateHash();
     }
 
     /// <summary>Runs a state-changing operation on the engine thread; completes once its effects are durable.</summary>
@@ -132,7 +138,7 @@ public sealed class EngineHost : IDisposable
 
     private void Enqueue(Operation op)
     {
-        if (_fault is not null || !_ready)
+        if (_fault is not null || !_ready || _recovering)
         {
             throw new EngineUnavailableException("The engine is not accepting work.");
         }
@@ -189,6 +195,11 @@ public sealed class EngineHost : IDisposable
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
+                    if (_journal is IRecoverableJournal && Recover(ex))
+                    {
+                        continue;
+                    }
+
                     _fault = ex;
                     _log.LogCritical(ex, "Journal commit failed; the engine stops taking work and nothing in this batch is acknowledged.");
                     foreach (var op in _batch)
@@ -212,6 +223,48 @@ public sealed class EngineHost : IDisposable
         while (reader.TryRead(out var rest))
         {
             rest.Fail(new EngineUnavailableException("The engine has stopped."));
+        }
+    }
+
+    /// <summary>A database journal lost a batch: refuse that batch and everything queued behind it (503), then rebuild the
+    /// state from what the journal holds once the database answers again, so nothing that was refused stays in memory.</summary>
+    /// <returns>False when the host was stopped before the database came back.</returns>
+    private bool Recover(Exception error)
+    {
+        _recovering = true;
+        _feed?.BatchDiscarded();
+        _log.LogError(error, "Journal commit failed; refusing writes and rebuilding the state from the journal when it is reachable.");
+        foreach (var op in _batch)
+        {
+            op.Fail(new EngineUnavailableException("The journal could not be written; nothing of this request was kept."));
+        }
+
+        while (true)
+        {
+            while (_queue.Reader.TryRead(out var queued))
+            {
+                queued.Fail(new EngineUnavailableException("The journal is unavailable; retry shortly."));
+            }
+
+            if (_queue.Reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            try
+            {
+                // Replayed aside and swapped in whole: readers off the engine thread (authentication) never see a half-built state.
+                var rebuilt = new HostState(_state.EngineOptions);
+                ReplayJournal(rebuilt);
+                _state.ReplaceWith(rebuilt);
+                _recovering = false;
+                _log.LogWarning("Journal reachable again: replayed {Records} records, state hash {Hash:x16}.", ReplayedRecords, ReplayedStateHash);
+                return true;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(200);
+            }
         }
     }
 

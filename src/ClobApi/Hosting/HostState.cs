@@ -11,26 +11,44 @@ public sealed class HostState
     /// <summary>Creates empty state around a fresh engine.</summary>
     public HostState(EngineOptions? engineOptions = null)
     {
-        Engine = new Engine(engineOptions ?? new EngineOptions());
+        EngineOptions = engineOptions ?? new EngineOptions();
+        Engine = new Engine(EngineOptions);
     }
 
+    /// <summary>The options the engine was created with (a shadow state built from the journal must use the same).</summary>
+    public EngineOptions EngineOptions { get; }
+
     /// <summary>The matching engine.</summary>
-    public Engine Engine { get; }
+    public Engine Engine { get; private set; }
 
     /// <summary>Listed markets and their public ids.</summary>
-    public MarketDirectory Markets { get; } = new();
+    public MarketDirectory Markets { get; private set; } = new();
 
     /// <summary>Accounts, wallets and API keys.</summary>
-    public AccountDirectory Accounts { get; } = new();
+    public AccountDirectory Accounts { get; private set; } = new();
 
     /// <summary>Every order seen and its fills.</summary>
-    public OrderHistory Orders { get; } = new();
+    public OrderHistory Orders { get; private set; } = new();
 
     /// <summary>Trades, price history and position cost basis.</summary>
-    public TradeHistory Trades { get; } = new();
+    public TradeHistory Trades { get; private set; } = new();
 
     /// <summary>Armed heartbeats (dead-man's switches) by account.</summary>
-    public Api.Markets.HeartbeatRegistry Heartbeats { get; } = new();
+    public Api.Markets.HeartbeatRegistry Heartbeats { get; private set; } = new();
+
+    /// <summary>Takes over everything <paramref name="rebuilt"/> holds (a state replayed from the journal after a database journal
+    /// lost a batch), so that readers holding this object see the durable state and nothing that was refused.</summary>
+    /// <remarks>Every piece of state of this class must be taken over here, or it would keep effects that were never made durable.</remarks>
+    internal void ReplaceWith(HostState rebuilt)
+    {
+        Engine = rebuilt.Engine;
+        Markets = rebuilt.Markets;
+        Accounts = rebuilt.Accounts;
+        Orders = rebuilt.Orders;
+        Trades = rebuilt.Trades;
+        Heartbeats = rebuilt.Heartbeats;
+        ClockOffsetMs = rebuilt.ClockOffsetMs;
+    }
 
     /// <summary>Polymarket API credentials (L1-created keys) and signed-order owners.</summary>
     public Polymarket.Trading.PolyKeyStore PolyKeys { get; } = new();

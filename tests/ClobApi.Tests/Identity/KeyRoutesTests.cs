@@ -245,10 +245,16 @@ public sealed partial class KeyRoutesTests
         Assert.Equal(second.GetProperty("expires_at").GetString(), restored.GetProperty("expires_at").GetString());
     }
 
-    /// <summary>Every file of the data directory as text (the journal and anything else the server wrote).</summary>
+    /// <summary>Every file of the data directory as text (the journal and anything else the server wrote), and in PostgreSQL
+    /// mode every journal record and table row of its database.</summary>
     internal static string JournalText(TestServer server)
     {
         var text = new StringBuilder();
+        if (server.ConnectionString is not null)
+        {
+            text.Append(TestStorage.Dump(server.ConnectionString));
+        }
+
         foreach (var file in Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories))
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

@@ -34,6 +34,7 @@ public sealed class RestartTests
 
     [Theory]
     [MemberData(nameof(TornTails))]
+    [Trait("Mode", "Embedded")]
     public async Task A_torn_journal_tail_is_discarded_at_start_and_the_state_before_it_is_intact(string kind)
     {
         byte[]? tail = null;

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Polysim.ClobApi.Storage.Postgres;
+using Polysim.ClobApi.Tests.Quality;
+
+namespace Polysim.ClobApi.Tests.Durability;
+
+/// <summary>PostgreSQL mode on its own terms: a database outage answers writes with 503 and leaves nothing behind, the server
+/// recovers by itself, and the query tables are a rebuildable function of the journal.</summary>
+[Trait("Mode", "Both")]
+public sealed class PostgresStorageTests
+{
+    [Fact]
+    public async Task With_PostgreSQL_stopped_writes_answer_503_nothing_of_them_survives_and_the_server_recovers_without_a_restart()
+    {
+        await using var cluster = await PrivateCluster.StartAsync();
+        await using (var setup = new NpgsqlConnection(cluster.ConnectionString()))
+        {
+            await setup.OpenAsync();
+            await new NpgsqlCommand("CREATE DATABASE polysim_outage", setup).ExecuteNonQueryAsync();
+        }
+
+        var settings = QualityKit.Settings();
+        settings[PostgresStorage.ConnectionStringKey] = cluster.ConnectionString("polysim_outage");
+        await using var server = await TestServer.StartAsync(settings);
+        var market = await server.CreateMarketAsync();
+        var trader = await server.CreateAccountAsync("enterprise");
+        using var client = server.KeyClient(trader.ApiKey);
+        var resting = await client.PlaceAsync(new { token_id = market.YesToken, side = "BUY", quantity = "10", price = "0.40" });
+        var restingId = resting.GetProperty("order_id").GetString()!;
+        var balanceBefore = await client.GetJsonAsync("/v1/account/balance");
+        var ordersBefore = QualityKit.Canonical(await client.ListAllOrdersAsync());
+        var hashBefore = await server.StateHashAsync();
+
+        await cluster.StopAsync();
+
+        // Every kind of write is refused in the error contract while the database is down, the first one included (it
+        // reached the engine and failed at the commit; the others are turned away before they reach it).
+        for (var i = 0; i < 5; i++)
+        {
+            var placed = await client.SendAsync(HttpMethod.Post, "/v1/orders", new { token_id = market.YesToken, side = "BUY", quantity = "5", price = "0.3" + i });
+            await QualityKit.AssertErrorAsync(placed, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        }
+
+        await QualityKit.AssertErrorAsync(await client.DeleteAsync("/v1/orders/" + restingId), HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        using (var admin = server.AdminClient())
+        {
+            var opened = await admin.PostAsJsonAsync("/v1/admin/accounts", new { tier = "free", starting_balance = "5" });
+            await QualityKit.AssertErrorAsync(opened, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Client().GetAsync("/readyz")).StatusCode);
+
+        await cluster.StartServerAsync();
+
+        // No restart: the server notices the database is back, rebuilds from the journal and takes writes again.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await server.Client().GetAsync("/readyz")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the server did not recover within 30 s of the database coming back");
+            await Task.Delay(100);
+        }
+
+        // Nothing of the refused writes survived, in memory or in the database: same hash, same orders, same balance.
+        Assert.Equal(hashBefore, await server.StateHashAsync());
+        Assert.Equal(hashBefore, server.Host().ReplayedStateHash);
+        Assert.Equal(ordersBefore, QualityKit.Canonical(await client.ListAllOrdersAsync()));
+        Assert.Equal(QualityKit.Canonical(balanceBefore), QualityKit.Canonical(await client.GetJsonAsync("/v1/account/balance")));
+
+        var after = await client.PlaceAsync(new { token_id = market.YesToken, side = "BUY", quantity = "5", price = "0.35" });
+        await QualityKit.OkJsonAsync(await client.DeleteAsync("/v1/orders/" + restingId));
+        var hashAfter = await server.StateHashAsync();
+
+        await server.RestartAsync();
+        Assert.Equal(hashAfter, server.Host().ReplayedStateHash);
+        using var again = server.KeyClient(trader.ApiKey);
+        var orders = await again.ListAllOrdersAsync();
+        Assert.Equal(2, orders.Count);
+        Assert.Equal("OPEN", orders.Single(o => o.GetProperty("order_id").GetString() == after.GetProperty("order_id").GetString()).GetProperty("status").GetString());
+        Assert.Equal("CANCELLED", orders.Single(o => o.GetProperty("order_id").GetString() == restingId).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_query_tables_follow_the_journal_match_the_engine_and_a_rebuild_from_the_journal_reproduces_them_exactly()
+    {
+        var (database, connectionString) = await TestDatabases.CreateAsync();
+        try
+        {
+            var settings = QualityKit.Settings();
+            settings[PostgresStorage.ConnectionStringKey] = connectionString;
+            // A handful of records per pass, so following the journal and rebuilding it both take many passes.
+            settings[PostgresStorage.RowsPerPassKey] = "7";
+            await using var server = await TestServer.StartAsync(settings);
+            var session = await MixedSession.RunAsync(server);
+            var writer = server.Services.GetRequiredService<ProjectionWriter>();
+            var journal = server.Services.GetRequiredService<PostgresJournal>();
+            await writer.WaitForAsync(journal.LastPosition, TimeSpan.FromSeconds(30));
+            var first = Tables(connectionString);
+
+            // The projections agree with the engine: every wallet's last balance row and every position row.
+            var wallets = new[] { session.Maker.WalletId, session.Taker.WalletId };
+            foreach (var wallet in wallets)
+            {
+                var (available, reserved) = await server.Host().ReadAsync(s => (s.Engine.GetBalance(wallet).Available, s.Engine.GetBalance(wallet).Reserved));
+                Assert.Contains($"balance {wallet} {available} {reserved}", first);
+            }
+
+            Assert.Contains("trades ", first);
+            Assert.Contains("orders ", first);
+            Assert.Contains("positions ", first);
+            Assert.DoesNotContain(session.Taker.ApiKey, first);
+
+            Assert.True(journal.LastPosition > 7 * 5, $"the journal has only {journal.LastPosition} records");
+            var rebuilt = await QualityKit.OkJsonAsync(await server.AdminClient().PostAsync("/v1/admin/projections/rebuild", null));
+            Assert.Equal(journal.LastPosition, rebuilt.GetProperty("position").GetInt64());
+            Assert.Equal(first, Tables(connectionString));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    /// <summary>The projection tables as sorted text lines (balance history reduced to each wallet's last row).</summary>
+    private static string Tables(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        var lines = new List<string>();
+        void Read(string prefix, string sql)
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                lines.Add(prefix + " " + reader.GetString(0));
+            }
+        }
+
+        Read("accounts", "SELECT t::text FROM accounts t");
+        Read("wallets", "SELECT t::text FROM wallets t");
+        Read("keys", "SELECT t::text FROM api_keys t");
+        Read("orders", "SELECT t::text FROM orders t");
+        Read("trades", "SELECT t::text FROM trades t");
+        Read("positions", "SELECT t::text FROM positions t");
+        Read("history", "SELECT (account_id, engine_sequence, timestamp_ms, available, reserved)::text FROM balance_history");
+        Read("balance", "SELECT DISTINCT ON (account_id) account_id || ' ' || available || ' ' || reserved FROM balance_history ORDER BY account_id, id DESC");
+        lines.Sort(StringComparer.Ordinal);
+        return string.Join('\n', lines);
+    }
+}
