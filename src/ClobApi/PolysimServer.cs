@@ -34,6 +34,8 @@ public static class PolysimServer
         builder.Services.AddSingleton<IJournal>(_ => new FileJournal(Path.GetFullPath(dataDir)));
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService<EngineLifetime>();
+        // Before the identity and order services: their in-process stores are only added when none is registered.
+        Redis.RedisServices.AddPolysimRedis(builder.Services, builder.Configuration);
         Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
         Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
         builder.Services.AddOrders();

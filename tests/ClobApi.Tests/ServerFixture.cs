@@ -57,6 +57,9 @@ public sealed class TestServer : IAsyncDisposable
             "--Polysim:AdminKey", AdminKey,
             "--Polysim:SeedDemo", "false",
             "--Logging:LogLevel:Default", "Warning",
+            // The in-process stores unless a test asks for Redis in its settings: CI exports ConnectionStrings__Redis for
+            // the Redis tests, and servers of other tests must not share its keys (nor its clock) by accident.
+            "--ConnectionStrings:Redis", string.Empty,
         };
         foreach (var (key, value) in _settings)
         {
