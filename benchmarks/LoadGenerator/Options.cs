@@ -43,12 +43,18 @@ internal sealed record Options
     /// <summary>Extra server arguments (repeatable <c>--server-arg key=value</c>).</summary>
     public List<string> ServerArgs { get; init; } = [];
 
+    /// <summary>Extra environment variables of the started server (repeatable <c>--server-env NAME=value</c>).</summary>
+    public List<string> ServerEnv { get; init; } = [];
+
     public string? JsonOut { get; init; }
 
     /// <summary>Where the started server's data directory is made (default: the temp directory).</summary>
     public string DataRoot { get; init; } = Path.GetTempPath();
 
     public bool SkipBaseline { get; init; }
+
+    /// <summary>The trivial request of the baseline phase.</summary>
+    public string BaselinePath { get; init; } = "/healthz";
 
     public ulong Seed { get; init; } = 42;
 
@@ -62,6 +68,8 @@ internal sealed record Options
           --warmup S            unmeasured seconds of the same mix first (default 10)
           --baseline-duration S seconds of GET /healthz at the same rate, measured the same way (default 20)
           --no-baseline         skip the baseline phase
+          --baseline-path P     GET path of the baseline (default /healthz; e.g. /v1/account/balance adds key
+                                authentication and the rate limiter, sent with the trading accounts' keys)
           --mode M              embedded | embedded+redis | postgres+redis (default embedded); the server is started
                                 as a child process with the connection strings of the mode (--redis/--postgres or
                                 ConnectionStrings__Redis / ConnectionStrings__Postgres)
@@ -76,6 +84,8 @@ internal sealed record Options
           --server-arg K=V      extra server setting (repeatable), e.g. --server-arg Logging:LogLevel:Default=Error
           --data-root DIR       parent of the started server's data directory (default the temp directory; the
                                 journal fsyncs every batch there, so the disk's fsync latency is in every order's)
+          --server-env N=V      extra environment variable of the started server (repeatable), e.g.
+                                --server-env DOTNET_gcServer=0
           --json PATH           also write the results as JSON
           --seed N              seed of the request mix (default 42)
         """;
@@ -94,6 +104,7 @@ internal sealed record Options
                 "--warmup" => o with { Warmup = TimeSpan.FromSeconds(Number()) },
                 "--baseline-duration" => o with { BaselineDuration = TimeSpan.FromSeconds(Number()) },
                 "--no-baseline" => o with { SkipBaseline = true },
+                "--baseline-path" => o with { BaselinePath = Next() },
                 "--mode" => o with { Mode = Next() },
                 "--url" => o with { Url = new Uri(Next()) },
                 "--admin-key" => o with { AdminKey = Next() },
@@ -104,6 +115,7 @@ internal sealed record Options
                 "--configuration" => o with { Configuration = Next() },
                 "--server-dll" => o with { ServerDll = Next() },
                 "--server-arg" => o with { ServerArgs = [.. o.ServerArgs, Next()] },
+                "--server-env" => o with { ServerEnv = [.. o.ServerEnv, Next()] },
                 "--redis" => o with { Redis = Next() },
                 "--postgres" => o with { Postgres = Next() },
                 "--json" => o with { JsonOut = Next() },

@@ -54,7 +54,7 @@ try
     if (!options.SkipBaseline)
     {
         var before = await Diagnostics.ReadAsync(admin);
-        var baseline = OpenLoop.Run("baseline GET /healthz", options.Rate, options.BaselineDuration, Workload.KindNames.Length, workload.HealthAsync);
+        var baseline = OpenLoop.Run("baseline GET " + options.BaselinePath, options.Rate, options.BaselineDuration, Workload.KindNames.Length, workload.HealthAsync);
         var after = await Diagnostics.ReadAsync(admin);
         Report.Print(baseline, before, after);
         results.Add((baseline, before, after));

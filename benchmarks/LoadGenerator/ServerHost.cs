@@ -67,6 +67,12 @@ internal sealed class ServerHost : IAsyncDisposable
             info.ArgumentList.Add(value);
         }
 
+        foreach (var variable in options.ServerEnv)
+        {
+            var eq = variable.IndexOf('=', StringComparison.Ordinal);
+            info.Environment[variable[..eq]] = variable[(eq + 1)..];
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, e) => Echo(e.Data);
         process.ErrorDataReceived += (_, e) => Echo(e.Data);

@@ -32,7 +32,7 @@ internal sealed class Workload
     private readonly byte[][] _restBodies;
     private readonly byte[][] _marketableBodies;
     private readonly Uri _orders = new("/v1/orders", UriKind.Relative);
-    private readonly Uri _health = new("/healthz", UriKind.Relative);
+    private readonly Uri _health;
 
     private Workload(Options options, HttpClient[] clients, byte[][] rest, byte[][] marketable)
     {
@@ -41,6 +41,7 @@ internal sealed class Workload
         _resting = [.. clients.Select(_ => new ConcurrentQueue<string>())];
         _restBodies = rest;
         _marketableBodies = marketable;
+        _health = new Uri(options.BaselinePath, UriKind.Relative);
     }
 
     /// <summary>Lists the markets and opens the accounts through the operator API, then seeds each book.</summary>
