@@ -22,10 +22,12 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
+    private TierRules? _rules;
+
     /// <summary>Counts the request against the key; sets the headers on whatever response follows; throws 429 RATE_LIMIT_EXCEEDED when over.</summary>
     public async ValueTask CheckAsync(HttpContext context, string keyId, TierLimits limits)
     {
-        RateLimitRule[] rules = [new(limits.RequestsPerSecond, Second), new(limits.RequestsPerMinute, Minute)];
+        var rules = RulesOf(limits);
         var decision = await store.AcquireAsync("key:" + keyId, rules, context.RequestAborted);
         var binding = Binding(decision);
         var tier = limits.Name;
@@ -59,6 +61,20 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
         }
     }
 
+    // One rule array per tier, not per request (tiers are few and never change while the server runs).
+    private RateLimitRule[] RulesOf(TierLimits limits)
+    {
+        var cached = _rules;
+        if (cached is not null && ReferenceEquals(cached.Limits, limits))
+        {
+            return cached.Rules;
+        }
+
+        var rules = new RateLimitRule[] { new(limits.RequestsPerSecond, Second), new(limits.RequestsPerMinute, Minute) };
+        _rules = new TierRules(limits, rules);
+        return rules;
+    }
+
     /// <summary>The window to report: when refused, the one that waits longest; else the one with the fewest requests left.</summary>
     internal static RateLimitWindow Binding(RateLimitDecision decision)
     {
@@ -82,3 +98,8 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The rules derived from one tier's limits.</summary>
+/// <param name="Limits">The tier's limits (compared by reference).</param>
+/// <param name="Rules">Its per-second and per-minute rules.</param>
+internal sealed record TierRules(TierLimits Limits, RateLimitRule[] Rules);
