@@ -17,6 +17,16 @@ public static class DiagnosticsEndpoints
             .MapGet("/diagnostics", () => Results.Json(Read(), DiagnosticsJson.Default.DiagnosticsReply))
             .Produces<DiagnosticsReply>()
             .WithSummary("Process counters (allocated bytes, GC, CPU, engine-thread CPU) for load measurements.");
+        app.MapGroup("/v1/admin").AddEndpointFilter(AdminAccountsEndpoints.RequireAdmin).WithTags("Operator")
+            .MapGet("/diagnostics/allocations", async (HttpContext http) =>
+            {
+                var seconds = int.TryParse(http.Request.Query["seconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, 60) : 5;
+                using var listener = new AllocationSampler();
+                await Task.Delay(TimeSpan.FromSeconds(seconds), http.RequestAborted);
+                return Results.Json(listener.Top(40), DiagnosticsJson.Default.ListAllocationSample);
+            })
+            .Produces<List<AllocationSample>>()
+            .WithSummary("Samples the runtime's allocation ticks (one per ~100 KB allocated) for a few seconds; the types allocated most.");
     }
 
     /// <summary>Reads the counters now.</summary>
@@ -82,7 +92,53 @@ public static class DiagnosticsEndpoints
 public sealed record DiagnosticsReply(
     long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long GcPauseMs, long CpuMs, long EngineThreadCpuMs, bool ServerGc, int Processors);
 
+/// <summary>One allocated type in an allocation sample.</summary>
+/// <param name="Type">The type's name.</param>
+/// <param name="Ticks">Allocation ticks attributed to it (each marks about 100 KB allocated since the previous tick).</param>
+/// <param name="Share">Its share of all ticks.</param>
+public sealed record AllocationSample(string Type, long Ticks, double Share);
+
+/// <summary>Counts the runtime's GCAllocationTick events by type while it lives.</summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, long> _ticks = [];
+
+    public List<AllocationSample> Top(int count)
+    {
+        lock (_ticks)
+        {
+            var total = Math.Max(1, _ticks.Values.Sum());
+            return [.. _ticks.OrderByDescending(p => p.Value).Take(count).Select(p => new AllocationSample(p.Key, p.Value, Math.Round((double)p.Value / total, 4)))];
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            // Keyword 0x1 = GC; the allocation tick is a verbose-level event.
+            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || eventData.PayloadNames is null)
+        {
+            return;
+        }
+
+        var index = eventData.PayloadNames.IndexOf("TypeName");
+        var type = index >= 0 ? eventData.Payload?[index] as string ?? "?" : "?";
+        lock (_ticks)
+        {
+            _ticks[type] = _ticks.GetValueOrDefault(type) + 1;
+        }
+    }
+}
+
 /// <summary>Source-generated JSON of the diagnostics reply.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DiagnosticsReply))]
+[JsonSerializable(typeof(List<AllocationSample>))]
 internal sealed partial class DiagnosticsJson : JsonSerializerContext;
