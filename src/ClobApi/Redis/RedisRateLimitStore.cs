@@ -13,12 +13,16 @@ namespace Polysim.ClobApi.Redis;
 /// rules of a bucket are decided in the one script call, so a request is counted under every rule or under none. A TAT
 /// is stored only when the request is allowed, with a TTL that ends when it falls into the past (an absent key and a
 /// past TAT mean the same thing), so idle buckets cost no memory.</para>
-/// <para>Outage: reads (GET, HEAD, OPTIONS) fall back to this process's own limiter, so they keep working; writes answer
-/// 503 SERVICE_UNAVAILABLE under <see cref="RedisOutagePolicy.FailClosed"/> and fall back too under
-/// <see cref="RedisOutagePolicy.FailOpen"/>.</para>
+/// <para>Outage: under <see cref="RedisOutagePolicy.FailOpen"/> every request falls back to this process's own limiter;
+/// under <see cref="RedisOutagePolicy.FailClosed"/> the call throws 503 SERVICE_UNAVAILABLE carrying that fallback decision
+/// (<see cref="FallbackDecisionKey"/>), which <see cref="RequestRateLimiter"/> uses for reads (GET, HEAD, OPTIONS), so they
+/// keep working while writes are refused.</para>
 /// </remarks>
-public sealed class RedisRateLimitStore(RedisConnection redis, IHttpContextAccessor http, TimeProvider time) : IRateLimitStore
+public sealed class RedisRateLimitStore(RedisConnection redis, TimeProvider time) : IRateLimitStore
 {
+    /// <summary>Where a fail-closed outage's 503 carries this process's own decision (<see cref="RateLimitDecision"/>), for reads.</summary>
+    public const string FallbackDecisionKey = "polysim.rate_limit_fallback";
+
     // KEYS[i]: the TAT of rule i (µs since the Unix epoch; doubles hold such integers exactly until 2255).
     // ARGV[2i-1], ARGV[2i]: period and emission interval of rule i in µs. Returns {allowed, now, tat_1, ..., tat_n}.
     private const string GcraScript = """
@@ -47,7 +51,10 @@ public sealed class RedisRateLimitStore(RedisConnection redis, IHttpContextAcces
         return reply
         """;
 
+    private const int MaxPrepared = 100_000;
+
     private readonly InProcessRateLimitStore _fallback = new(time);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Prepared> _prepared = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async ValueTask<RateLimitDecision> AcquireAsync(string bucket, IReadOnlyList<RateLimitRule> rules, CancellationToken cancellationToken = default)
@@ -55,6 +62,53 @@ public sealed class RedisRateLimitStore(RedisConnection redis, IHttpContextAcces
         if (rules.Count == 0)
         {
             return new RateLimitDecision(true, []);
+        }
+
+        var (keys, args) = Prepare(bucket, rules);
+        RedisResult result;
+        try
+        {
+            result = await redis.Database.ScriptEvaluateAsync(GcraScript, keys, args);
+        }
+        catch (Exception ex) when (RedisConnection.IsOutage(ex))
+        {
+            redis.ReportOutage(ex, "rate limit");
+            var fallback = await _fallback.AcquireAsync(bucket, rules, cancellationToken);
+            if (redis.Options.OnOutage == RedisOutagePolicy.FailClosed)
+            {
+                // The caller decides: RequestRateLimiter lets a read go on with the fallback decision; anything else
+                // renders the 503.
+                var unavailable = RedisConnection.Unavailable();
+                unavailable.Data[FallbackDecisionKey] = fallback;
+                throw unavailable;
+            }
+
+            return fallback;
+        }
+
+        var allowed = (long)result[0] == 1;
+        var now = (long)result[1];
+        var windows = new RateLimitWindow[rules.Count];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var (period, interval) = Shape(rule);
+            var tat = (long)result[i + 2];
+            var remaining = (int)Math.Clamp((now + period - tat) / interval, 0, rule.Limit);
+            var retry = allowed ? 0 : Math.Max(0, tat + interval - period - now);
+            windows[i] = new RateLimitWindow(rule, remaining, Micros(tat - now), Micros(retry));
+        }
+
+        return new RateLimitDecision(allowed, windows);
+    }
+
+    // The script's keys and arguments depend only on the bucket and the rules, which repeat request after request (the
+    // limiter passes one rule array per tier): built once per bucket and reused, since the client only reads them.
+    private (RedisKey[] Keys, RedisValue[] Args) Prepare(string bucket, IReadOnlyList<RateLimitRule> rules)
+    {
+        if (_prepared.TryGetValue(bucket, out var cached) && ReferenceEquals(cached.Rules, rules))
+        {
+            return (cached.Keys, cached.Args);
         }
 
         var keys = new RedisKey[rules.Count];
@@ -67,41 +121,14 @@ public sealed class RedisRateLimitStore(RedisConnection redis, IHttpContextAcces
             args[(2 * i) + 1] = interval;
         }
 
-        RedisResult result;
-        try
+        if (_prepared.Count >= MaxPrepared)
         {
-            result = await redis.Database.ScriptEvaluateAsync(GcraScript, keys, args);
-        }
-        catch (Exception ex) when (RedisConnection.IsOutage(ex))
-        {
-            redis.ReportOutage(ex, "rate limit");
-            if (redis.Options.OnOutage == RedisOutagePolicy.FailClosed && !IsRead(http.HttpContext))
-            {
-                throw RedisConnection.Unavailable();
-            }
-
-            return await _fallback.AcquireAsync(bucket, rules, cancellationToken);
+            _prepared.Clear();
         }
 
-        var reply = (long[])result!;
-        var allowed = reply[0] == 1;
-        var now = reply[1];
-        var windows = new RateLimitWindow[rules.Count];
-        for (var i = 0; i < rules.Count; i++)
-        {
-            var rule = rules[i];
-            var (period, interval) = Shape(rule);
-            var tat = reply[i + 2];
-            var remaining = (int)Math.Clamp((now + period - tat) / interval, 0, rule.Limit);
-            var retry = allowed ? 0 : Math.Max(0, tat + interval - period - now);
-            windows[i] = new RateLimitWindow(rule, remaining, Micros(tat - now), Micros(retry));
-        }
-
-        return new RateLimitDecision(allowed, windows);
+        _prepared[bucket] = new Prepared(rules, keys, args);
+        return (keys, args);
     }
-
-    private static bool IsRead(HttpContext? context) =>
-        context is not null && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method));
 
     // Microseconds, the resolution of Redis TIME.
     private static (long Period, long Interval) Shape(RateLimitRule rule)
@@ -112,3 +139,6 @@ public sealed class RedisRateLimitStore(RedisConnection redis, IHttpContextAcces
 
     private static TimeSpan Micros(long value) => TimeSpan.FromTicks(value * TimeSpan.TicksPerMicrosecond);
 }
+
+/// <summary>The keys and arguments of one bucket's script call, for the rules they were built from.</summary>
+internal sealed record Prepared(IReadOnlyList<RateLimitRule> Rules, RedisKey[] Keys, RedisValue[] Args);

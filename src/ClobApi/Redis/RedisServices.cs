@@ -17,7 +17,6 @@ public static class RedisServices
 
         services.AddSingleton(options);
         services.AddSingleton<RedisConnection>();
-        services.AddHttpContextAccessor();
         services.AddSingleton<IIdempotencyStore>(sp => new RedisIdempotencyStore(
             sp.GetRequiredService<RedisConnection>(), sp.GetService<IdempotencyOptions>() ?? new IdempotencyOptions()));
         services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();

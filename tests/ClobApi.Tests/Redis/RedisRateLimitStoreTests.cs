@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polysim.ClobApi.Api.RateLimiting;
 using Polysim.ClobApi.Redis;
@@ -17,7 +16,7 @@ public sealed class RedisRateLimitStoreTests : IDisposable
     {
         var connection = new RedisConnection(new RedisOptions { ConnectionString = RedisKit.ConnectionString, KeyPrefix = _prefix }, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
-        return new RedisRateLimitStore(connection, new HttpContextAccessor(), TimeProvider.System);
+        return new RedisRateLimitStore(connection, TimeProvider.System);
     }
 
     [Fact]

@@ -28,7 +28,17 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
     public async ValueTask CheckAsync(HttpContext context, string keyId, TierLimits limits)
     {
         var rules = RulesOf(limits);
-        var decision = await store.AcquireAsync("key:" + keyId, rules, context.RequestAborted);
+        RateLimitDecision decision;
+        try
+        {
+            decision = await store.AcquireAsync("key:" + keyId, rules, context.RequestAborted);
+        }
+        catch (ApiException outage) when (outage.Data[Redis.RedisRateLimitStore.FallbackDecisionKey] is RateLimitDecision fallback && IsRead(context.Request.Method))
+        {
+            // The shared store is down and fails closed: reads keep working on this process's own count.
+            decision = fallback;
+        }
+
         var binding = Binding(decision);
         var tier = limits.Name;
         // Set when the response starts, so the headers survive an error written later in the pipeline (which clears headers).
@@ -92,6 +102,8 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
 
         return best;
     }
+
+    private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     private static int CeilingSeconds(TimeSpan span) =>
         span <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(span.TotalSeconds - 1e-9);
