@@ -23,6 +23,8 @@ internal sealed class PhaseResult(string name, int kinds)
 
     public long Expected { get; set; }
 
+    public ConcurrentDictionary<string, long> ExpectedByOutcome { get; } = new();
+
     public ConcurrentDictionary<string, long> Errors { get; } = new();
 
     public long Planned { get; set; }
@@ -75,6 +77,7 @@ internal static class OpenLoop
                 else if (r.Expected)
                 {
                     result.Expected++;
+                    result.ExpectedByOutcome.AddOrUpdate(r.Outcome ?? "?", 1, (_, n) => n + 1);
                 }
                 else
                 {

@@ -130,7 +130,8 @@ internal static class Report
         Console.WriteLine($"   latency from planned send (ms): p50 {Ms(h.GetValueAtPercentile(50))}  p90 {Ms(h.GetValueAtPercentile(90))}  " +
             $"p99 {Ms(h.GetValueAtPercentile(99))}  p99.9 {Ms(h.GetValueAtPercentile(99.9))}  max {Ms(h.GetMaxValue())}  mean {h.GetMean() / 1000:F3}");
         var kinds = string.Join(", ", Workload.KindNames.Select((n, i) => (n, p.Ok[i])).Where(x => x.Item2 > 0).Select(x => $"{x.n} {x.Item2:N0}"));
-        Console.WriteLine($"   ok: {kinds}; expected refusals (cancel lost to a fill): {p.Expected:N0}; errors: {p.ErrorCount:N0}" +
+        Console.WriteLine($"   ok: {kinds}; expected refusals (cancel lost to a fill): {p.Expected:N0}" +
+            (p.ExpectedByOutcome.IsEmpty ? string.Empty : " (" + string.Join(", ", p.ExpectedByOutcome.Select(e => $"{e.Key} × {e.Value}")) + ")") + $"; errors: {p.ErrorCount:N0}" +
             (p.Errors.IsEmpty ? string.Empty : " (" + string.Join(", ", p.Errors.Select(e => $"{e.Key} × {e.Value}")) + ")"));
         if (before is not null && after is not null && p.Completed > 0)
         {

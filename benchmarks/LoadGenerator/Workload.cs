@@ -13,7 +13,8 @@ namespace Polysim.LoadGenerator;
 /// Resting orders are BUYs of YES or NO at 0.30–0.49, so the two sides never cross (a NO bid at p is a YES ask at 1 − p ≥
 /// 0.51). Marketable orders are FAK market BUYs of 5 shares with a worst price of 0.99: they fill against the best resting
 /// orders of the other outcome. Cancels take the oldest resting order the generator placed for that account; one that a
-/// marketable order filled meanwhile answers 400 ORDER_NOT_CANCELLABLE, which is expected and counted apart from errors.
+/// marketable order filled meanwhile answers 400 ORDER_NOT_CANCELLABLE (or 404 once the server's history has forgotten it),
+/// which is expected and counted apart from errors, by answer.
 /// Request bodies are prepared before the run, so the generator's per-request cost is the HTTP client's.
 /// </remarks>
 internal sealed class Workload
@@ -179,7 +180,10 @@ internal sealed class Workload
         }
 
         var failure = Failure(Cancel, response);
-        return failure with { Expected = failure.Outcome == "400 ORDER_NOT_CANCELLABLE" };
+        // A marketable order filled it first (400), or it finished so long ago that the server's order history forgot it
+        // (404: the projection keeps the newest 10,000 finished orders per wallet, which an overloaded run's backlog of
+        // cancels can fall behind).
+        return failure with { Expected = failure.Outcome is "400 ORDER_NOT_CANCELLABLE" or "404 ORDER_NOT_FOUND" };
     }
 
     private static ByteArrayContent Body(byte[] body)
