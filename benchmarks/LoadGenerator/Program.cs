@@ -1,7 +1,7 @@
-using HdrHistogram;
 using System.Globalization;
 using System.Runtime;
 using System.Text.Json;
+using HdrHistogram;
 using Polysim.LoadGenerator;
 
 Options options;
