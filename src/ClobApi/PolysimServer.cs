@@ -25,6 +25,10 @@ public static class PolysimServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Hosting's per-request diagnostics logger only writes request start/finish lines (Information/Debug), but while it is
+        // enabled at all, Kestrel creates an Activity and a log scope for every request (~600 B and their async-local
+        // copies): off, since errors are logged by ErrorContractMiddleware under its own category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         var dataDir = builder.Configuration["Polysim:DataDir"] ?? "data";
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AccountDefaults(ReadStartingBalance(builder.Configuration)));
@@ -38,6 +42,8 @@ public static class PolysimServer
 
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService<EngineLifetime>();
+        // Before the identity and order services: their in-process stores are only added when none is registered.
+        Redis.RedisServices.AddPolysimRedis(builder.Services, builder.Configuration);
         Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
         Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
         builder.Services.AddOrders();

@@ -71,6 +71,9 @@ public sealed class TestServer : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             // CI exports ConnectionStrings__Postgres for everyone: the embedded pass must override it, not inherit it.
             "--" + PostgresStorage.ConnectionStringKey, ConnectionString ?? string.Empty,
+            // The in-process stores unless a test asks for Redis in its settings: CI exports ConnectionStrings__Redis for
+            // the Redis tests, and servers of other tests must not share its keys (nor its clock) by accident.
+            "--ConnectionStrings:Redis", string.Empty,
         };
         foreach (var (key, value) in _settings)
         {

@@ -13,5 +13,6 @@ public static class V1Routes
         app.MapMarketData();
         app.MapAccount();
         app.MapAdminMarkets();
+        app.MapDiagnostics();
     }
 }

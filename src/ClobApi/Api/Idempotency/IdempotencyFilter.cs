@@ -42,16 +42,17 @@ public sealed class IdempotencyFilter : IEndpointFilter
     private static readonly string[] ReplayedHeaders = [ErrorWriter.CodeHeader, "Location", "Retry-After"];
 
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        // Not async on the common path (no key): an async method here would box its state machine for every order.
+        var raw = context.HttpContext.Request.Headers[Header];
+        return raw.Count == 0 ? next(context) : InvokeWithKeyAsync(context, next, raw.ToString());
+    }
+
+    private static async ValueTask<object?> InvokeWithKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string rawKey)
     {
         var http = context.HttpContext;
-        var raw = http.Request.Headers[Header];
-        if (raw.Count == 0)
-        {
-            return await next(context);
-        }
-
-        var key = Normalize(raw.ToString());
+        var key = Normalize(rawKey);
         var scope = Caller.Find(http) is { } caller
             ? "account:" + caller.Account.Id.ToString(CultureInfo.InvariantCulture)
             : "operator";

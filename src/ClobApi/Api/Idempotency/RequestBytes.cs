@@ -1,3 +1,4 @@
+using System.Buffers;
 using Polysim.ClobApi.Http;
 
 namespace Polysim.ClobApi.Api.Idempotency;
@@ -22,22 +23,53 @@ public static class RequestBytes
             throw new ApiException(413, "PAYLOAD_TOO_LARGE", $"The request body is larger than {RequestBody.MaxBytes} bytes.");
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > RequestBody.MaxBytes)
-            {
-                throw new ApiException(413, "PAYLOAD_TOO_LARGE", $"The request body is larger than {RequestBody.MaxBytes} bytes.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
+        var bytes = request.ContentLength is { } length
+            ? await ReadExactlyAsync(request.Body, (int)length, context.RequestAborted)
+            : await ReadChunkedAsync(request.Body, context.RequestAborted);
         context.Items[ItemKey] = bytes;
         request.Body = new MemoryStream(bytes, writable: false);
         return bytes;
+    }
+
+    // The usual case (Content-Length given): one array of exactly the body's size, no intermediate buffers. Kestrel
+    // ends the body at Content-Length, so a shorter body is the client hanging up.
+    private static async Task<byte[]> ReadExactlyAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        var bytes = length == 0 ? [] : new byte[length];
+        try
+        {
+            await body.ReadExactlyAsync(bytes, cancellationToken);
+        }
+        catch (EndOfStreamException)
+        {
+            throw ApiException.Validation("The request body ended before its Content-Length.");
+        }
+
+        return bytes;
+    }
+
+    private static async Task<byte[]> ReadChunkedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > RequestBody.MaxBytes)
+                {
+                    throw new ApiException(413, "PAYLOAD_TOO_LARGE", $"The request body is larger than {RequestBody.MaxBytes} bytes.");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.ToArray();
     }
 }

@@ -75,7 +75,9 @@ internal static class OrderEntry
         }
 
         var orderId = state.Engine.LastSequence + 1;
-        var context = new RejectContext
+        // Built only for a rejection: its strings (a SHA-256 public id among them) would cost every accepted order on the
+        // engine thread.
+        RejectContext Context() => new()
         {
             OrderId = intent.PublicId ?? PublicIds.Order(orderId),
             Price = intent.PriceBeyondScale ? intent.PriceText : Money.FormatPrice(intent.Price),
@@ -84,7 +86,7 @@ internal static class OrderEntry
         };
         if (intent.PriceBeyondScale)
         {
-            return new(default, Reject(RejectCode.InvalidTickSize, context, executed: false), false);
+            return new(default, Reject(RejectCode.InvalidTickSize, Context(), executed: false), false);
         }
 
         var command = intent.IsBudget
@@ -99,7 +101,7 @@ internal static class OrderEntry
         var outcomeOfCommand = ctx.Apply(command);
         if (!outcomeOfCommand.Accepted)
         {
-            return new(default, Reject(outcomeOfCommand.Code, Describe(state, actor, intent, market.MarketId, outcome, context), executed: true), false);
+            return new(default, Reject(outcomeOfCommand.Code, Describe(state, actor, intent, market.MarketId, outcome, Context()), executed: true), false);
         }
 
         var placed = state.Orders.Find(orderId)

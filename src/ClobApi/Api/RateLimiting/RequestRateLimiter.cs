@@ -22,11 +22,23 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
+    private TierRules? _rules;
+
     /// <summary>Counts the request against the key; sets the headers on whatever response follows; throws 429 RATE_LIMIT_EXCEEDED when over.</summary>
     public async ValueTask CheckAsync(HttpContext context, string keyId, TierLimits limits)
     {
-        RateLimitRule[] rules = [new(limits.RequestsPerSecond, Second), new(limits.RequestsPerMinute, Minute)];
-        var decision = await store.AcquireAsync("key:" + keyId, rules, context.RequestAborted);
+        var rules = RulesOf(limits);
+        RateLimitDecision decision;
+        try
+        {
+            decision = await store.AcquireAsync("key:" + keyId, rules, context.RequestAborted);
+        }
+        catch (ApiException outage) when (outage.Data[Redis.RedisRateLimitStore.FallbackDecisionKey] is RateLimitDecision fallback && IsRead(context.Request.Method))
+        {
+            // The shared store is down and fails closed: reads keep working on this process's own count.
+            decision = fallback;
+        }
+
         var binding = Binding(decision);
         var tier = limits.Name;
         // Set when the response starts, so the headers survive an error written later in the pipeline (which clears headers).
@@ -59,6 +71,20 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
         }
     }
 
+    // One rule array per tier, not per request (tiers are few and never change while the server runs).
+    private RateLimitRule[] RulesOf(TierLimits limits)
+    {
+        var cached = _rules;
+        if (cached is not null && ReferenceEquals(cached.Limits, limits))
+        {
+            return cached.Rules;
+        }
+
+        var rules = new RateLimitRule[] { new(limits.RequestsPerSecond, Second), new(limits.RequestsPerMinute, Minute) };
+        _rules = new TierRules(limits, rules);
+        return rules;
+    }
+
     /// <summary>The window to report: when refused, the one that waits longest; else the one with the fewest requests left.</summary>
     internal static RateLimitWindow Binding(RateLimitDecision decision)
     {
@@ -77,8 +103,15 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
         return best;
     }
 
+    private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+
     private static int CeilingSeconds(TimeSpan span) =>
         span <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(span.TotalSeconds - 1e-9);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The rules derived from one tier's limits.</summary>
+/// <param name="Limits">The tier's limits (compared by reference).</param>
+/// <param name="Rules">Its per-second and per-minute rules.</param>
+internal sealed record TierRules(TierLimits Limits, RateLimitRule[] Rules);

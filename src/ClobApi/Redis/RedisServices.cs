@@ -1,0 +1,25 @@
+using Polysim.ClobApi.Api.Idempotency;
+using Polysim.ClobApi.Api.RateLimiting;
+
+namespace Polysim.ClobApi.Redis;
+
+/// <summary>Registers the Redis-backed stores when <c>ConnectionStrings:Redis</c> is set.</summary>
+public static class RedisServices
+{
+    /// <summary>With a Redis connection string, registers the Redis idempotency and rate-limit stores (before the in-process
+    /// defaults, which are only added when no store is registered); without one, does nothing.</summary>
+    public static IServiceCollection AddPolysimRedis(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (RedisOptions.FromConfiguration(configuration) is not { } options)
+        {
+            return services;
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<IIdempotencyStore>(sp => new RedisIdempotencyStore(
+            sp.GetRequiredService<RedisConnection>(), sp.GetService<IdempotencyOptions>() ?? new IdempotencyOptions()));
+        services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
+        return services;
+    }
+}
