@@ -71,7 +71,14 @@ export async function startServer(extraSettings = {}) {
   const child = spawn("dotnet", args, {
     cwd: dataDir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, DOTNET_NOLOGO: "1", ASPNETCORE_ENVIRONMENT: "Production" },
+    // The embedded default: CI exports connection strings for the .NET suites, which must not leak into this server.
+    env: {
+      ...process.env,
+      DOTNET_NOLOGO: "1",
+      ASPNETCORE_ENVIRONMENT: "Production",
+      ConnectionStrings__Postgres: "",
+      ConnectionStrings__Redis: "",
+    },
   });
   running.add(child);
   let output = "";
