@@ -70,7 +70,9 @@ public sealed class RedisConnection : IDisposable
         var timeoutMs = (int)Options.Timeout.TotalMilliseconds;
         config.AbortOnConnectFail = false;
         config.BacklogPolicy = BacklogPolicy.FailFast;
-        config.ConnectTimeout = Math.Max(timeoutMs, 250);
+        // Connecting gets longer than a command: a slow first connect must not leave the server failing closed until
+        // the next reconnect. Commands still fail fast (AsyncTimeout, FailFast backlog) during an outage.
+        config.ConnectTimeout = Math.Max(timeoutMs, 5_000);
         config.AsyncTimeout = timeoutMs;
         config.SyncTimeout = timeoutMs;
         config.ConnectRetry = 1;

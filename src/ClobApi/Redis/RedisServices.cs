@@ -20,6 +20,16 @@ public static class RedisServices
         services.AddSingleton<IIdempotencyStore>(sp => new RedisIdempotencyStore(
             sp.GetRequiredService<RedisConnection>(), sp.GetService<IdempotencyOptions>() ?? new IdempotencyOptions()));
         services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
+        services.AddHostedService<RedisConnectAtStart>();
         return services;
+    }
+
+    /// <summary>Opens the connection while the server starts, so the first requests do not race the connect (and fail
+    /// closed with 503 when it is slow).</summary>
+    private sealed class RedisConnectAtStart(RedisConnection redis) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.Run(() => redis.Database, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

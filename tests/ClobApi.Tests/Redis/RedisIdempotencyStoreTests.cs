@@ -7,6 +7,7 @@ using Polysim.ClobApi.Redis;
 namespace Polysim.ClobApi.Tests.Redis;
 
 /// <summary>The Redis idempotency store against the real test Redis.</summary>
+[Trait("Mode", "Both")]
 public sealed class RedisIdempotencyStoreTests : IDisposable
 {
     private readonly string _prefix = RedisKit.UniquePrefix();

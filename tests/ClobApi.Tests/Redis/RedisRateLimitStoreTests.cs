@@ -5,6 +5,7 @@ using Polysim.ClobApi.Redis;
 namespace Polysim.ClobApi.Tests.Redis;
 
 /// <summary>The Redis GCRA script against the real test Redis.</summary>
+[Trait("Mode", "Both")]
 public sealed class RedisRateLimitStoreTests : IDisposable
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);

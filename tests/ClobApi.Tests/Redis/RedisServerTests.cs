@@ -4,6 +4,7 @@ using Polysim.ClobApi.Tests.Orders;
 namespace Polysim.ClobApi.Tests.Redis;
 
 /// <summary>A real server in Redis mode: idempotency records and rate limits live in the test Redis.</summary>
+[Trait("Mode", "Both")]
 public sealed class RedisServerTests
 {
     private static Dictionary<string, string> Key(string key) => new() { ["Idempotency-Key"] = key };
@@ -61,6 +62,7 @@ public sealed class RedisServerTests
 }
 
 /// <summary>Redis stopped under a serving server: the outage policy decides what writes do; reads keep working.</summary>
+[Trait("Mode", "Both")]
 public sealed class RedisOutageTests
 {
     private static Dictionary<string, string?> Settings(ThrowawayRedis redis, string policy) =>

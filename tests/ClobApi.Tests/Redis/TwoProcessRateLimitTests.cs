@@ -8,6 +8,7 @@ namespace Polysim.ClobApi.Tests.Redis;
 /// <summary>Two real server processes sharing one Redis enforce one rate limit between them.</summary>
 /// <remarks>Alone on the machine: a client stalled by other tests for over a second loses tokens GCRA never gives back.</remarks>
 [Collection(SerialCollection.Name)]
+[Trait("Mode", "Both")]
 public sealed class TwoProcessRateLimitTests
 {
     private const int LimitPerSecond = 40;
