@@ -48,8 +48,11 @@ public sealed class TwoProcessRateLimitTests
 
             // GCRA admits a burst of the limit, then one request per interval: L + L × (seconds between the first and last request).
             var expected = LimitPerSecond * (1 + window.TotalSeconds);
+            // Over-admission is what separate per-process limits would show, so that side is held to 1 %. Under-admission
+            // only happens when the clients stall for over a second (GCRA keeps no more than one burst) — seen at up to
+            // 3.7 % under CI load — and says nothing about sharing, so it gets 5 %.
             Assert.True(
-                Math.Abs(admitted - expected) <= expected * 0.01,
+                admitted <= expected * 1.01 && admitted >= expected * 0.95,
                 $"admitted {admitted} (refused {refused}) over {window.TotalSeconds:F3} s; one shared limit admits {expected:F1}; per-process limits would admit about {2 * expected:F0}");
             Assert.True(refused > 0);
         }
