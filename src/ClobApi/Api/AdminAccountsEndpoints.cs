@@ -188,6 +188,21 @@ public static class SystemAccounts
     /// <summary>The house market maker that seeds demo liquidity.</summary>
     public const int HouseMarketMaker = 1;
 
+    /// <summary>The second house market maker of the synthetic flow.</summary>
+    public const int SecondHouseMarketMaker = 2;
+
+    /// <summary>Synthetic noise takers.</summary>
+    public const int NoiseTakers = 3;
+
+    /// <summary>Synthetic informed takers (they see the hidden fair probability).</summary>
+    public const int InformedTakers = 4;
+
+    /// <summary>Synthetic background (zero-intelligence) liquidity.</summary>
+    public const int BackgroundLiquidity = 5;
+
+    /// <summary>The external book (replay or live mirror) as one participant.</summary>
+    public const int External = 6;
+
     /// <summary>Wallet ids of users start here; lower ids are reserved for system participants.</summary>
     public const int FirstUserWallet = 1_000;
 }
