@@ -46,6 +46,7 @@ public static class PolysimServer
         Redis.RedisServices.AddPolysimRedis(builder.Services, builder.Configuration);
         Api.Identity.IdentityServices.AddPolysimIdentity(builder.Services, builder.Configuration);
         Seeding.MarketServices.AddPolysimMarkets(builder.Services, Path.GetFullPath(dataDir));
+        Liquidity.Hosting.LiquidityServices.AddPolysimLiquidity(builder.Services, builder.Configuration);
         builder.Services.AddOrders();
         Feeds.FeedEndpoints.AddPolysimFeeds(builder.Services, builder.Configuration);
         builder.Services.AddSingleton(Polymarket.Trading.PolyTradingOptions.From(builder.Configuration));
@@ -76,6 +77,7 @@ public static class PolysimServer
             .Produces<HealthReply>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");
         app.MapV1();
+        Liquidity.Hosting.LiquidityEndpoints.MapLiquidity(app);
         Storage.Postgres.PostgresStorage.MapStorage(app);
         Polymarket.PublicEndpoints.MapPolymarketPublic(app);
         Feeds.FeedEndpoints.MapPolysimFeeds(app);

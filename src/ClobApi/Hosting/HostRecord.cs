@@ -25,6 +25,7 @@ namespace Polysim.ClobApi.Hosting;
 [JsonDerivedType(typeof(Polysim.ClobApi.Polymarket.Trading.PolyKeyCreated), "poly_key_created")]
 [JsonDerivedType(typeof(Polysim.ClobApi.Polymarket.Trading.PolyKeyDeleted), "poly_key_deleted")]
 [JsonDerivedType(typeof(Polysim.ClobApi.Polymarket.Trading.PolyOrderOwned), "poly_order_owned")]
+[JsonDerivedType(typeof(Polysim.ClobApi.Liquidity.Hosting.LiquidityConfigured), "liquidity_configured")]
 public abstract record HostRecord
 {
     /// <summary>UTF-8 JSON of the record, discriminated by <c>type</c>.</summary>

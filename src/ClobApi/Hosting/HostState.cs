@@ -36,6 +36,9 @@ public sealed class HostState
     /// <summary>Armed heartbeats (dead-man's switches) by account.</summary>
     public Api.Markets.HeartbeatRegistry Heartbeats { get; private set; } = new();
 
+    /// <summary>What drives each market's outside liquidity (synthetic, replay, mirror), as configured.</summary>
+    public Liquidity.Hosting.LiquidityDirectory Liquidity { get; private set; } = new();
+
     /// <summary>Takes over everything <paramref name="rebuilt"/> holds (a state replayed from the journal after a database journal
     /// lost a batch), so that readers holding this object see the durable state and nothing that was refused.</summary>
     /// <remarks>Every piece of state of this class must be taken over here, or it would keep effects that were never made durable.</remarks>
@@ -47,6 +50,7 @@ public sealed class HostState
         Orders = rebuilt.Orders;
         Trades = rebuilt.Trades;
         Heartbeats = rebuilt.Heartbeats;
+        Liquidity = rebuilt.Liquidity;
         ClockOffsetMs = rebuilt.ClockOffsetMs;
     }
 
@@ -119,6 +123,9 @@ public sealed class HostState
                 break;
             case Api.Identity.AccountAdmitted r:
                 Accounts.SetAdmitted(r.AccountId, r.Admitted);
+                break;
+            case Liquidity.Hosting.LiquidityConfigured r:
+                Liquidity.Apply(r);
                 break;
             case Polymarket.Trading.PolyKeyCreated or Polymarket.Trading.PolyKeyDeleted or Polymarket.Trading.PolyOrderOwned:
                 PolyKeys.Apply(record);

@@ -147,7 +147,7 @@ public sealed class OrderRecord
 /// Built on the engine thread from each command's events; rebuilt identically by journal replay. Metadata the engine
 /// command does not carry arrives first as an <see cref="OrderSubmitted"/> record. Rejected orders are not kept (their
 /// client order id stays free). Memory: open orders are always kept; each wallet keeps its newest
-/// <see cref="MaxFinishedPerWallet"/> finished orders (the oldest-finished are forgotten first, which frees their client order
+/// <see cref="MaxFinishedPerWallet"/> finished orders (a system wallet <see cref="MaxFinishedPerSystemWallet"/>; the oldest-finished are forgotten first, which frees their client order
 /// ids), and each order keeps its first <see cref="MaxFillsPerOrder"/> fills while its totals count every fill. Eviction
 /// depends only on the event stream, so replay forgets exactly the same orders.
 /// </remarks>
@@ -155,6 +155,9 @@ public sealed class OrderHistory
 {
     /// <summary>Finished orders kept per wallet.</summary>
     public const int MaxFinishedPerWallet = 10_000;
+
+    /// <summary>Finished orders kept per system wallet (house market makers and synthetic agents, which place orders without end).</summary>
+    public const int MaxFinishedPerSystemWallet = 1_000;
 
     /// <summary>Fills kept per order.</summary>
     public const int MaxFillsPerOrder = 500;
@@ -347,7 +350,8 @@ public sealed class OrderHistory
         }
 
         finished.Enqueue(order.EngineId);
-        while (finished.Count > MaxFinishedPerWallet)
+        var cap = order.WalletId < Api.SystemAccounts.FirstUserWallet ? MaxFinishedPerSystemWallet : MaxFinishedPerWallet;
+        while (finished.Count > cap)
         {
             Forget(finished.Dequeue());
         }

@@ -16,6 +16,9 @@ public sealed class TradeHistory
     /// <summary>Fills kept per wallet; older ones are dropped (their P&amp;L stays in the cost basis).</summary>
     public const int MaxFillsPerWallet = 50_000;
 
+    /// <summary>Fills kept per system wallet (house market makers and synthetic agents trade without end).</summary>
+    public const int MaxFillsPerSystemWallet = 5_000;
+
     /// <summary>Trade prints kept per market for the price history.</summary>
     public const int MaxPricePointsPerMarket = 1_000_000;
 
@@ -159,7 +162,7 @@ public sealed class TradeHistory
             _fills[wallet] = log;
         }
 
-        log.Add(fill, MaxFillsPerWallet);
+        log.Add(fill, wallet < Api.SystemAccounts.FirstUserWallet ? MaxFillsPerSystemWallet : MaxFillsPerWallet);
     }
 
     private static Side Flip(Side side) => side == Side.Buy ? Side.Sell : Side.Buy;

@@ -41,13 +41,17 @@ public static class DemoSeed
     ];
 
     /// <summary>Lists the demo markets, funds the house market maker and rests its ladders, and opens the demo account; on the engine thread.</summary>
+    /// <param name="ctx">The engine thread's write context.</param>
+    /// <param name="demoBalance">USDC of the demo account.</param>
+    /// <param name="demoSecret">The demo account's API key.</param>
+    /// <param name="flow">When set, the demo markets run this synthetic flow (journaled as their liquidity configuration) instead of a static ladder.</param>
     /// <remarks>
     /// The house quotes with BUY orders only: a BUY NO at q rests in the YES book as an ask at 1 − q, so a ladder of YES
     /// bids and NO bids is a two-sided book on both tokens that needs cash but no inventory (Polymarket's "buy both sides"
     /// idiom; a taker who lifts the ask mints a new pair with the house). Order ids follow the order routes' rule: the
     /// sequence number of the placing command.
     /// </remarks>
-    public static CreateAccountReply Seed(EngineHost.WriteContext ctx, long demoBalance, string demoSecret)
+    public static CreateAccountReply Seed(EngineHost.WriteContext ctx, long demoBalance, string demoSecret, Liquidity.Hosting.LiquidityConfigured? flow = null)
     {
         var house = SystemAccounts.HouseMarketMaker;
         if (!ctx.State.Engine.HasAccount(house))
@@ -59,6 +63,13 @@ public static class DemoSeed
         foreach (var demo in Markets)
         {
             var listed = MarketListing.List(ctx, new MarketSpec(demo.Question, demo.Parameters));
+            if (flow is not null)
+            {
+                // The synthetic house market makers quote it as soon as the liquidity service starts, right after seeding.
+                ctx.Record(flow with { MarketId = listed.MarketId, ChangedAtMs = ctx.Now });
+                continue;
+            }
+
             var tick = demo.Parameters.TickSize;
             for (var level = 0; level < LadderShares.Count; level++)
             {
@@ -99,6 +110,7 @@ internal sealed class DemoSeeder(
     DataDirectory dataDirectory,
     AccountDefaults defaults,
     StartupBanner banner,
+    Liquidity.Hosting.LiquidityOptions liquidity,
     ILogger<DemoSeeder> log) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -113,10 +125,15 @@ internal sealed class DemoSeeder(
         var secret = AccountDirectory.NewSecret();
         Directory.CreateDirectory(dataDirectory.Path);
         await File.WriteAllTextAsync(Path.Combine(dataDirectory.Path, DemoSeed.DemoKeyFile), secret, cancellationToken);
-        var demo = await host.WriteAsync(ctx => DemoSeed.Seed(ctx, defaults.StartingBalance, secret));
+        var flow = liquidity.Enabled && liquidity.DemoPreset is { } preset
+            ? new Liquidity.Hosting.LiquidityConfigured(
+                0, Liquidity.LiquidityKind.Synthetic, preset, liquidity.Fair, liquidity.Seed, liquidity.HouseMarketMakers, null, null, null, null, 0)
+            : null;
+        var demo = await host.WriteAsync(ctx => DemoSeed.Seed(ctx, defaults.StartingBalance, secret, flow));
         log.LogInformation(
-            "Seeded a fresh data directory: {Markets} demo markets quoted by the house market maker, demo account {Account} (wallet {Wallet}).",
+            "Seeded a fresh data directory: {Markets} demo markets {How}, demo account {Account} (wallet {Wallet}).",
             DemoSeed.Markets.Count,
+            flow is null ? "quoted by the static house ladder" : $"running the synthetic '{flow.Preset}' flow",
             demo.AccountId,
             demo.WalletId);
         banner.SeededThisStart = true;

@@ -8,7 +8,8 @@ namespace Polysim.ClobApi.Tests.Markets;
 
 public sealed class SeedingTests
 {
-    private static readonly Dictionary<string, string?> SeedOn = new() { ["Polysim:SeedDemo"] = "true" };
+    // The static house ladder these tests check: the synthetic demo flow (the default) is covered in Liquidity/Hosting.
+    private static readonly Dictionary<string, string?> SeedOn = new() { ["Polysim:SeedDemo"] = "true", ["Polysim:Liquidity:DemoPreset"] = "off" };
 
     [Fact]
     public async Task A_fresh_data_directory_is_seeded_with_two_sided_demo_markets_and_a_working_demo_key()

@@ -15,6 +15,9 @@ public sealed class PolyTradeLog
     /// <summary>Trades kept per wallet.</summary>
     public const int MaxTradesPerWallet = 50_000;
 
+    /// <summary>Trades kept per system wallet (house market makers and synthetic agents trade without end).</summary>
+    public const int MaxTradesPerSystemWallet = 5_000;
+
     private readonly Dictionary<long, EngineEvent> _byTradeId = [];
     private readonly Dictionary<long, int> _references = [];
     private readonly Dictionary<int, List<long>> _byWallet = [];
@@ -59,9 +62,10 @@ public sealed class PolyTradeLog
 
         _references[tradeId] = _references.GetValueOrDefault(tradeId) + 1;
         list.Add(tradeId);
-        if (list.Count > MaxTradesPerWallet)
+        var cap = wallet < Api.SystemAccounts.FirstUserWallet ? MaxTradesPerSystemWallet : MaxTradesPerWallet;
+        if (list.Count > cap)
         {
-            var drop = MaxTradesPerWallet / 10;
+            var drop = cap / 10;
             foreach (var old in list.GetRange(0, drop))
             {
                 if ((_references[old] -= 1) == 0)
