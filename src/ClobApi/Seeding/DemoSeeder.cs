@@ -66,7 +66,7 @@ public static class DemoSeed
             if (flow is not null)
             {
                 // The synthetic house market makers quote it as soon as the liquidity service starts, right after seeding.
-                ctx.Record(flow with { MarketId = listed.MarketId, ChangedAtMs = ctx.Now });
+                ctx.Record(flow with { MarketId = listed.MarketId, ChangedAtMs = ctx.Now, StartPrice = demo.Mid });
                 continue;
             }
 

@@ -110,7 +110,8 @@ public static class LiquidityEndpoints
                 Policy: null,
                 RecordingPath: null,
                 RecordingFormat: null,
-                ctx.Now);
+                ctx.Now,
+                current?.StartPrice);
             return service.Configure(ctx, config);
         });
         return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);

@@ -15,6 +15,7 @@ namespace Polysim.ClobApi.Liquidity.Hosting;
 /// <param name="RecordingPath">Replay: the recording, relative to the data directory.</param>
 /// <param name="RecordingFormat">Replay: pmxt-v1, pmxt-v2, ws-capture or data-api-trades.</param>
 /// <param name="ChangedAtMs">When the choice was made, Unix ms (host clock).</param>
+/// <param name="StartPrice">Synthetic: YES probability (1e-4 units) the fair value starts at when the market has no trade to start from; null for 0.5.</param>
 public sealed record LiquidityConfigured(
     int MarketId,
     LiquidityKind Kind,
@@ -26,7 +27,8 @@ public sealed record LiquidityConfigured(
     string? Policy,
     string? RecordingPath,
     string? RecordingFormat,
-    long ChangedAtMs) : HostRecord;
+    long ChangedAtMs,
+    int? StartPrice = null) : HostRecord;
 
 /// <summary>Each market's configured liquidity source, by engine market id (journaled state, rebuilt by replay).</summary>
 public sealed class LiquidityDirectory
