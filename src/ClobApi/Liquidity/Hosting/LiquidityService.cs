@@ -182,7 +182,8 @@ public sealed class LiquidityService(
             config?.RecordingPath,
             config?.RecordingFormat,
             kind is LiquidityKind.Replay or LiquidityKind.Mirror ? "empty" : null,
-            config is null ? null : MarketViews.Iso(config.ChangedAtMs));
+            config is null ? null : MarketViews.Iso(config.ChangedAtMs),
+            slot?.Source is Synthetic.SyntheticMarket { OriginMs: > 0 } synthetic ? Math.Round(synthetic.FairProbability, 4) : null);
     }
 
     /// <summary>The source running on a market, if any (engine thread).</summary>
@@ -476,6 +477,7 @@ public sealed class LiquidityService(
 /// <param name="RecordingFormat">Replay: its format.</param>
 /// <param name="Freshness">Replay and mirror: empty, fresh or stale.</param>
 /// <param name="ChangedAt">When the configuration was last set, ISO 8601.</param>
+/// <param name="FairProbability">Synthetic: the hidden fair YES probability now (an operator's view; agents never show it).</param>
 public sealed record LiquidityStatus(
     string ConditionId,
     int EngineMarketId,
@@ -497,4 +499,5 @@ public sealed record LiquidityStatus(
     string? RecordingPath,
     string? RecordingFormat,
     string? Freshness,
-    string? ChangedAt);
+    string? ChangedAt,
+    double? FairProbability);

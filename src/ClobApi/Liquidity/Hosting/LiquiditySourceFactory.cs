@@ -1,5 +1,6 @@
 using Polysim.ClobApi.Hosting;
 using Polysim.ClobApi.Http;
+using Polysim.ClobApi.Liquidity.Synthetic;
 
 namespace Polysim.ClobApi.Liquidity.Hosting;
 
@@ -28,7 +29,12 @@ public sealed class LiquiditySourceFactory : ILiquiditySourceFactory
             case LiquidityKind.None:
                 return;
             case LiquidityKind.Synthetic:
-                throw NotInBuild("synthetic flow");
+                if (!LiquidityOptions.Presets.Contains(config.Preset) || !LiquidityOptions.FairProcesses.Contains(config.Fair))
+                {
+                    throw ApiException.Validation($"Unknown synthetic preset '{config.Preset}' or fair process '{config.Fair}'.", "preset");
+                }
+
+                return;
             case LiquidityKind.Replay:
                 throw NotInBuild("replay");
             default:
@@ -37,8 +43,31 @@ public sealed class LiquiditySourceFactory : ILiquiditySourceFactory
     }
 
     /// <inheritdoc />
-    public ILiquiditySource Create(LiquidityConfigured config, long seed, MarketListed market, IMarketVenue venue) =>
-        throw new InvalidOperationException($"No {config.Kind} source in this build.");
+    public ILiquiditySource Create(LiquidityConfigured config, long seed, MarketListed market, IMarketVenue venue)
+    {
+        if (config.Kind != LiquidityKind.Synthetic)
+        {
+            throw new InvalidOperationException($"No {config.Kind} source in this build.");
+        }
+
+        var scenario = SyntheticScenario.Preset(config.Preset, config.Fair) with { P0 = StartProbability(config, venue.Engine.GetMarket(market.MarketId)) };
+        if (!config.HouseMarketMakers)
+        {
+            scenario = scenario.WithoutHouseMarketMakers();
+        }
+
+        SyntheticMarket.EnsureAccounts(venue);
+        return new SyntheticMarket(market.MarketId, scenario, (ulong)seed);
+    }
+
+    /// <summary>Where the hidden fair value starts: the last trade (a restart continues from the market as it is), else the
+    /// configured start price, else 0.5; kept off the edges so the first quotes fit the tick grid.</summary>
+    internal static double StartProbability(LiquidityConfigured config, MatchingEngine.MarketInfo? market)
+    {
+        var price = market is { LastTradePrice: > 0 and < MatchingEngine.Units.PriceScale } m ? m.LastTradePrice
+            : config.StartPrice ?? (MatchingEngine.Units.PriceScale / 2);
+        return Math.Clamp(price / (double)MatchingEngine.Units.PriceScale, 0.02, 0.98);
+    }
 
     private static ApiException NotInBuild(string what) =>
         new(501, "NOT_IMPLEMENTED", $"{what} is not available in this build.");
