@@ -446,7 +446,7 @@ public sealed class ProjectionWriter : BackgroundService
             {
                 switch (e.Kind)
                 {
-                    case EventKind.OrderAccepted or EventKind.OrderRested or EventKind.OrderFilled or EventKind.OrderCancelled or EventKind.OrderExpired:
+                    case EventKind.OrderAccepted or EventKind.OrderRested or EventKind.OrderFilled or EventKind.OrderReduced or EventKind.OrderCancelled or EventKind.OrderExpired:
                         Orders.Add(e.OrderId);
                         break;
                     case EventKind.Rejected when e.OrderId != 0:
