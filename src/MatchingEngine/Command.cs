@@ -41,6 +41,9 @@ public enum CommandKind : byte
 
     /// <summary>Move the engine clock forward, expiring GTD orders that are due.</summary>
     AdvanceTime,
+
+    /// <summary>Lower a resting order's remaining size, keeping its place in the queue.</summary>
+    ReduceOrder,
 }
 
 /// <summary>One input to the engine; it carries its own sequence number and timestamp, so replay is exact.</summary>
@@ -90,7 +93,7 @@ public readonly record struct Command
     /// <summary>Limit price of an order on its own token (1..9999), or the new tick of <see cref="CommandKind.SetTickSize"/>.</summary>
     public int Price { get; init; }
 
-    /// <summary>Shares (micro) of an order, or micro-USDC when <see cref="IsBudget"/>.</summary>
+    /// <summary>Shares (micro) of an order, or micro-USDC when <see cref="IsBudget"/>; the new remaining size of <see cref="CommandKind.ReduceOrder"/>.</summary>
     public long Quantity { get; init; }
 
     /// <summary>GTD expiration, Unix milliseconds; 0 for none.</summary>
@@ -186,6 +189,10 @@ public readonly record struct Command
     /// <summary>Builds <see cref="CommandKind.CancelOrder"/>.</summary>
     public static Command Cancel(long seq, long ts, int account, long orderId) =>
         new() { Sequence = seq, Timestamp = ts, Kind = CommandKind.CancelOrder, Account = account, OrderId = orderId };
+
+    /// <summary>Builds <see cref="CommandKind.ReduceOrder"/>: the order keeps its time priority with <paramref name="newRemaining"/> micro-shares open.</summary>
+    public static Command Reduce(long seq, long ts, int account, long orderId, long newRemaining) =>
+        new() { Sequence = seq, Timestamp = ts, Kind = CommandKind.ReduceOrder, Account = account, OrderId = orderId, Quantity = newRemaining };
 
     /// <summary>Builds <see cref="CommandKind.CancelAllOrders"/>.</summary>
     public static Command CancelAll(long seq, long ts, int account) =>

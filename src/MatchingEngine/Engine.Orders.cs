@@ -738,6 +738,66 @@ public sealed partial class Engine
         return RejectCode.None;
     }
 
+    /// <summary>Lowers a resting order's remaining size in place and releases exactly what the removed part reserved.</summary>
+    /// <remarks>The order stays where it is in its level's queue; only the level's aggregate size changes.</remarks>
+    private RejectCode ReduceOrder(in Command c)
+    {
+        if (!_orderIndex.TryGetValue(c.OrderId, out var s))
+        {
+            return RejectCode.OrderNotFound;
+        }
+
+        ref var order = ref _orders[s];
+        if (order.Account != c.Account)
+        {
+            return RejectCode.NotOrderOwner;
+        }
+
+        // The new size is in shares; a resting budget BUY has already been converted to shares at its limit.
+        if (c.IsBudget || order.Budget != 0 || !order.Resting)
+        {
+            return RejectCode.InvalidCommand;
+        }
+
+        if (c.Quantity <= 0 || c.Quantity >= order.Remaining)
+        {
+            return RejectCode.InvalidQuantity;
+        }
+
+        var market = _markets[order.Market]!;
+        var removed = order.Remaining - c.Quantity;
+        var bid = order.IsBid;
+        (bid ? market.Bids : market.Asks)[order.BookPrice].Size -= removed;
+        order.Remaining = c.Quantity;
+        order.Original -= removed;
+        if (order.Side == Side.Buy)
+        {
+            // What the smaller remainder still needs, by the same cumulative ceiling as every BUY reservation.
+            var ownLimit = order.OwnPrice;
+            var required = CeilDiv(order.Notional + (order.Remaining * ownLimit), Scale) - CeilDiv(order.Notional, Scale);
+            var release = order.Reserved - required;
+            Debug.Assert(release >= 0, "a BUY's reservation always covers its remainder");
+            order.Reserved = required;
+            _cashReserved[order.Account] -= release;
+            _cashAvailable[order.Account] += release;
+            TouchAccount(order.Account);
+        }
+        else
+        {
+            order.Reserved -= removed;
+            _posReserved[order.Position] -= removed;
+            _posAvailable[order.Position] += removed;
+            TouchPosition(order.Position);
+        }
+
+        ref var e = ref NewOrderEvent(EventKind.OrderReduced, ref order);
+        e.Size = removed;
+        e.Remaining = order.Remaining;
+        e.TimeInForce = order.TimeInForce;
+        EmitLevel(market, order.BookPrice, bid);
+        return RejectCode.None;
+    }
+
     private RejectCode CancelAccountOrders(in Command c, int market, bool filterMarket)
     {
         if (!IsAccount(c.Account))

@@ -161,6 +161,7 @@ public sealed partial class Engine
         {
             CommandKind.PlaceOrder => PlaceOrder(command),
             CommandKind.CancelOrder => CancelOrder(command),
+            CommandKind.ReduceOrder => ReduceOrder(command),
             CommandKind.CancelAllOrders => CancelAccountOrders(command, -1, false),
             CommandKind.CancelMarketOrders => CancelAccountOrders(command, command.Market, true),
             CommandKind.AdvanceTime => RejectCode.None,

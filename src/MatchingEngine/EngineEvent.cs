@@ -48,6 +48,9 @@ public enum EventKind : byte
 
     /// <summary>A market's tick changed (fields: market, other price = old tick, price = new tick).</summary>
     TickSizeChanged,
+
+    /// <summary>A resting order's remaining size was lowered in place (fields: order, account, market, outcome, side, price, remaining, size = shares removed).</summary>
+    OrderReduced,
 }
 
 /// <summary>One output of the engine; a flat value whose meaningful fields depend on <see cref="Kind"/>.</summary>
@@ -163,6 +166,7 @@ public struct EngineEvent
         EventKind.BalanceChanged => $"#{Sequence} Balance a{Account} avail {Amount} reserved {OtherAmount}",
         EventKind.PositionChanged => $"#{Sequence} Position a{Account} m{Market} {Outcome} avail {Amount} reserved {OtherAmount}",
         EventKind.OrderCancelled => $"#{Sequence} Cancelled {OrderId} remaining {Remaining} ({Reason})",
+        EventKind.OrderReduced => $"#{Sequence} Reduced {OrderId} by {Size} remaining {Remaining}",
         _ => $"#{Sequence} {Kind} order {OrderId} account {Account} market {Market} {Side} {Outcome}@{Price} size {Size} remaining {Remaining}",
     };
 }

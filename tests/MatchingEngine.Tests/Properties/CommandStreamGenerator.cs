@@ -162,6 +162,7 @@ public sealed class CommandStreamGenerator
             < 8_930 => ChangeTick(),
             < 8_933 => ResolveAndReplace(),
             < 8_960 => InvalidAdministration(),
+            < 9_260 => ReduceOpen(),
             _ => PlaceOrder(),
         };
     }
@@ -364,6 +365,32 @@ public sealed class CommandStreamGenerator
         var order = _view.OpenOrders.Values.ElementAt(Int(0, _view.OpenOrders.Count - 1));
         var account = Chance(100) ? RandomAccount() : order.Account; // sometimes not the owner
         return Command.Cancel(Seq(), Ts(), account, order.Id);
+    }
+
+    /// <summary>Lowers an open order's size (as a liquidity source trims its quote), sometimes with a size or owner that is refused.</summary>
+    private Command ReduceOpen()
+    {
+        if (_view.OpenOrders.Count == 0)
+        {
+            return Command.Reduce(Seq(), Ts(), RandomAccount(), _nextOrderId + 7, Share);
+        }
+
+        var order = _view.OpenOrders.Values.ElementAt(Int(0, _view.OpenOrders.Count - 1));
+        var account = Chance(60) ? RandomAccount() : order.Account; // sometimes not the owner
+        var remaining = order.Remaining;
+        var roll = Int(0, 99);
+        var newRemaining = roll switch
+        {
+            < 4 => remaining, // not a reduction
+            < 7 => remaining + Long(1, Share),
+            < 9 => 0,
+            < 10 => -Share,
+            < 25 when remaining > 1 => remaining - 1, // the smallest cut
+            < 35 when remaining > 1 => 1, // almost nothing left
+            _ when remaining > 1 => Long(1, remaining - 1),
+            _ => remaining,
+        };
+        return Command.Reduce(Seq(), Ts(), account, order.Id, newRemaining) with { IsBudget = Chance(10) };
     }
 
     private Command CancelMarket()

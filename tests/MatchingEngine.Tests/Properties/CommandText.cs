@@ -26,6 +26,8 @@ public static class CommandText
                 $"Command.Place({c.Sequence}, {c.Timestamp}, {c.Account}, {c.Market}, {c.OrderId}, {Outcome(c.Outcome)}, Side.{c.Side}, " +
                 $"{c.Price}, {c.Quantity}, TimeInForce.{c.TimeInForce}, {Bool(c.PostOnly)}, {c.Expiration})",
             CommandKind.CancelOrder => $"Command.Cancel({c.Sequence}, {c.Timestamp}, {c.Account}, {c.OrderId})",
+            CommandKind.ReduceOrder => $"Command.Reduce({c.Sequence}, {c.Timestamp}, {c.Account}, {c.OrderId}, {c.Quantity})" +
+                (c.IsBudget ? " with { IsBudget = true }" : string.Empty),
             CommandKind.CancelAllOrders => $"Command.CancelAll({c.Sequence}, {c.Timestamp}, {c.Account})",
             CommandKind.CancelMarketOrders => $"Command.CancelMarket({c.Sequence}, {c.Timestamp}, {c.Account}, {c.Market}" +
                 (c.HasOutcome ? $", {Outcome(c.Outcome)})" : ")"),

@@ -127,6 +127,7 @@ public class EnginePropertyTests
         Assert.True(total.FeeTrades > 0, "no trade paid a fee");
         Assert.True(total.TickChanges > 0, "no tick change");
         Assert.True(total.Resolutions > 0, "no resolution");
+        Assert.True(total.Reduced > 0, "no order reduced");
     }
 
     private static (ulong Hash, List<EngineEvent> Events) Replay(IReadOnlyList<Command> commands)

@@ -17,6 +17,9 @@ public readonly record struct RefFill(
 /// <summary>An order that left the book or was dropped without filling: cancelled or expired.</summary>
 public readonly record struct RefRemoval(long OrderId, EventKind Kind, CancelReason Reason, long Remaining);
 
+/// <summary>A resting order whose remaining size was lowered in place: what is left and how much was removed.</summary>
+public readonly record struct RefReduction(long OrderId, long Remaining, long Removed);
+
 /// <summary>USDC of one account in the reference model.</summary>
 public sealed class RefAccount
 {
@@ -135,6 +138,7 @@ public sealed class ReferenceExchange
     private readonly Dictionary<long, RefOrder> _open = [];
     private readonly List<RefFill> _fills = [];
     private readonly List<RefRemoval> _removals = [];
+    private readonly List<RefReduction> _reductions = [];
 
     public ReferenceExchange(int feeAccount)
     {
@@ -160,6 +164,9 @@ public sealed class ReferenceExchange
     /// <summary>Cancels and expiries of the last command.</summary>
     public IReadOnlyList<RefRemoval> Removals => _removals;
 
+    /// <summary>Reductions of the last command.</summary>
+    public IReadOnlyList<RefReduction> Reductions => _reductions;
+
     public IReadOnlyDictionary<int, RefAccount> Accounts => _accounts;
 
     public IReadOnlyDictionary<int, RefMarket> Markets => _markets;
@@ -175,6 +182,7 @@ public sealed class ReferenceExchange
     {
         _fills.Clear();
         _removals.Clear();
+        _reductions.Clear();
         if (c.Sequence <= LastSequence)
         {
             return RejectCode.SequenceOutOfOrder;
@@ -195,6 +203,7 @@ public sealed class ReferenceExchange
             CommandKind.ResolveMarket => Resolve(c),
             CommandKind.PlaceOrder => Place(c),
             CommandKind.CancelOrder => CancelOne(c),
+            CommandKind.ReduceOrder => Reduce(c),
             CommandKind.CancelAllOrders => CancelWhere(c, requireMarket: false),
             CommandKind.CancelMarketOrders => CancelWhere(c, requireMarket: true),
             CommandKind.AdvanceTime => RejectCode.None,
@@ -427,6 +436,49 @@ public sealed class ReferenceExchange
         }
 
         Remove(order, EventKind.OrderCancelled, CancelReason.UserRequest);
+        return RejectCode.None;
+    }
+
+    /// <summary>Lowers a resting order's remaining size where it stands in its queue; the removed part's reservation comes back.</summary>
+    private RejectCode Reduce(in Command c)
+    {
+        if (!_open.TryGetValue(c.OrderId, out var order))
+        {
+            return RejectCode.OrderNotFound;
+        }
+
+        if (order.Account != c.Account)
+        {
+            return RejectCode.NotOrderOwner;
+        }
+
+        if (c.IsBudget)
+        {
+            return RejectCode.InvalidCommand;
+        }
+
+        if (c.Quantity <= 0 || c.Quantity >= order.Remaining)
+        {
+            return RejectCode.InvalidQuantity;
+        }
+
+        var removed = order.Remaining - c.Quantity;
+        order.Remaining = c.Quantity;
+        order.Original -= removed;
+        if (order.Side == Side.Buy)
+        {
+            // Exactly what a cancel of the removed part gives back: the reservation drops to what the rest needs.
+            ReleaseExcess(order);
+        }
+        else
+        {
+            var position = Pos(order.Account, order.Market, order.Outcome);
+            order.Reserved -= removed;
+            position.Reserved -= removed;
+            position.Available += removed;
+        }
+
+        _reductions.Add(new RefReduction(order.Id, order.Remaining, removed));
         return RejectCode.None;
     }
 

@@ -23,6 +23,8 @@ public sealed class RunStats
 
     public int Rested { get; set; }
 
+    public int Reduced { get; set; }
+
     public int TickChanges { get; set; }
 
     public int Resolutions { get; set; }
@@ -53,6 +55,7 @@ public sealed class RunStats
         FeeTrades += other.FeeTrades;
         Expired += other.Expired;
         Rested += other.Rested;
+        Reduced += other.Reduced;
         TickChanges += other.TickChanges;
         Resolutions += other.Resolutions;
         MaxOpenOrders = Math.Max(MaxOpenOrders, other.MaxOpenOrders);
@@ -145,6 +148,7 @@ public static class StreamChecker
 
         engineFills.Clear();
         engineRemovals.Clear();
+        var engineReductions = new List<RefReduction>();
         var rejectedEvent = RejectCode.None;
         foreach (ref readonly var e in engine.Events)
         {
@@ -168,6 +172,10 @@ public static class StreamChecker
                     break;
                 case EventKind.OrderRested:
                     stats.Rested++;
+                    break;
+                case EventKind.OrderReduced:
+                    engineReductions.Add(new RefReduction(e.OrderId, e.Remaining, e.Size));
+                    stats.Reduced++;
                     break;
                 case EventKind.TickSizeChanged:
                     stats.TickChanges++;
@@ -203,6 +211,12 @@ public static class StreamChecker
         {
             return "cancels/expiries differ:\n  engine: " + string.Join("\n          ", sortedEngine) +
                 "\n  model:  " + string.Join("\n          ", sortedModel);
+        }
+
+        if (!engineReductions.SequenceEqual(model.Reductions))
+        {
+            return "reductions differ:\n  engine: " + string.Join("\n          ", engineReductions) +
+                "\n  model:  " + string.Join("\n          ", model.Reductions);
         }
 
         snapshot = LedgerSnapshot.Of(model);

@@ -38,6 +38,7 @@ public class ZeroAllocationTests
         Assert.True(counts[(int)EventKind.OrderRested] > 10_000, "resting orders");
         Assert.True(counts[(int)EventKind.OrderCancelled] > 10_000, "cancels");
         Assert.True(counts[(int)EventKind.OrderExpired] > 1_000, "GTD expiries");
+        Assert.True(counts[(int)EventKind.OrderReduced] > 1_000, "reductions");
         Assert.True(counts[Slot(RejectCode.None)] > Measured / 2, "most commands accepted");
     }
 
@@ -64,7 +65,7 @@ public class ZeroAllocationTests
     }
 
     /// <summary>
-    /// Place-rest, cancel, marketable FAK/GTC (NORMAL, MINT and MERGE fills) and GTD expiry around a fixed mid in two markets.
+    /// Place-rest, cancel, reduce, marketable FAK/GTC (NORMAL, MINT and MERGE fills) and GTD expiry around a fixed mid in two markets.
     /// </summary>
     /// <remarks>
     /// Order ids come from a ring of 4,096 and every placement is preceded by a cancel of its id, so an id is never open
@@ -127,6 +128,14 @@ public class ZeroAllocationTests
                 {
                     var victim = (int)_rng.Next(Ring);
                     commands.Add(Command.Cancel(++_sequence, _now, _owner[victim], victim + 1L));
+                    continue;
+                }
+
+                if (roll < 15)
+                {
+                    // Trim an order in place to one to four shares (refused when it is gone or already that small).
+                    var victim = (int)_rng.Next(Ring);
+                    commands.Add(Command.Reduce(++_sequence, _now, _owner[victim], victim + 1L, (_rng.Next(4) + 1) * Share));
                     continue;
                 }
 

@@ -113,6 +113,9 @@ public sealed class Exchange
 
     public Result Cancel(int account, long orderId) => Apply(Command.Cancel(0, 0, account, orderId));
 
+    /// <summary>Lowers an open order's remaining size to <paramref name="newRemaining"/> micro-shares, keeping its place.</summary>
+    public Result Reduce(int account, long orderId, long newRemaining) => Apply(Command.Reduce(0, 0, account, orderId, newRemaining));
+
     public Result CancelAll(int account) => Apply(Command.CancelAll(0, 0, account));
 
     public Result CancelMarket(int account, int market, Outcome? outcome = null) =>
