@@ -650,7 +650,7 @@ public sealed class ExternalLiquidity
             return;
         }
 
-        venue.Apply(ReduceCommand(id, tracked.Remaining - take));
+        venue.Apply(Command.Reduce(0, 0, SystemAccounts.External, id, tracked.Remaining - take));
         tracked.Remaining -= take;
         level.ExtTotal -= take;
     }
@@ -692,9 +692,6 @@ public sealed class ExternalLiquidity
             }
         }
     }
-
-    private static Command ReduceCommand(long id, long newRemaining) =>
-        throw new NotSupportedException($"reduce {id} to {newRemaining}: waiting for branch reduce");
 
     // ---- helpers --------------------------------------------------------------------------------
 

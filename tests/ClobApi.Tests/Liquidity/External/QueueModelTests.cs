@@ -92,23 +92,24 @@ public sealed class QueueModelTests
     }
 
     [Fact]
-    public void A_later_internal_order_sees_at_least_as_much_of_the_decrease_ahead_of_it_as_an_earlier_one()
+    public void Each_internal_order_of_a_level_gets_the_single_order_estimate_for_its_own_front_and_back()
     {
+        var model = QueueModel.Power(2);
         long[] segments = [20_000_000, 20_000_000, 20_000_000, 20_000_000];
         var cuts = new long[4];
 
-        QueueModel.Power(2).Distribute(segments, 16_000_000, cuts);
+        model.Distribute(segments, 16_000_000, cuts);
 
-        long ahead = 0;
-        var aheadOfEach = new List<long>();
-        for (var j = 0; j < 3; j++)
+        long front = 0, cut = 0;
+        for (var i = 1; i <= 3; i++)
         {
-            ahead += cuts[j];
-            aheadOfEach.Add(ahead);
+            front += segments[i - 1];
+            cut += cuts[i - 1];
+            var expected = model.AdvanceFront(front / 1e6, (80_000_000 - front) / 1e6, 16);
+            Assert.Equal(expected, (front - cut) / 1e6, 5);
         }
 
-        Assert.Equal(aheadOfEach.Order().ToList(), aheadOfEach);
-        Assert.True(cuts[3] > cuts[0], "the back segment, behind every internal order, loses more than the front one");
+        Assert.Equal(new long[] { 1_600_000, 6_400_000, 6_400_000, 1_600_000 }, cuts); // a = 1.6, 8, 14.4 ahead of orders 1..3
     }
 
     [Fact]
