@@ -320,7 +320,7 @@ public sealed class ExternalLiquidity
         }
 
         // A print at a worse price proves the better external levels were swept.
-        foreach (var better in _live.ToArray())
+        foreach (var better in _live)
         {
             if (better.Bid == passiveBid && (passiveBid ? better.Price > price : better.Price < price) && better.ExtTotal + better.Pending + better.Ledger.Available > 0)
             {
@@ -375,7 +375,7 @@ public sealed class ExternalLiquidity
 
         if (Freshness == BookFreshness.Fresh)
         {
-            foreach (var level in _live.ToArray())
+            foreach (var level in _live)
             {
                 Flush(venue, level);
             }
@@ -428,7 +428,7 @@ public sealed class ExternalLiquidity
 
     private void Expire(IMarketVenue venue)
     {
-        foreach (var level in _live.ToArray())
+        foreach (var level in _live)
         {
             var before = level.Ledger.Available;
             level.Ledger.Expire(_nowNs, _windowNs, _ttlNs);

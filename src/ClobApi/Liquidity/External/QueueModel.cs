@@ -49,6 +49,50 @@ public readonly record struct QueueModel(QueueModelKind Kind, double N = 2)
     /// <summary><see cref="QueueModelKind.Power3"/> with exponent <paramref name="n"/>.</summary>
     public static QueueModel Power3(double n) => new(QueueModelKind.Power3, n);
 
+    /// <summary>Reads a model written as in the research notes: <c>RiskAdverse</c>, <c>Power(2)</c>, <c>Log</c>,
+    /// <c>Power2(2)</c>, <c>Log2</c>, <c>Power3(3)</c> (case-insensitive; a power family without an exponent takes 2).</summary>
+    public static bool TryParse(string? text, out QueueModel model)
+    {
+        model = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var s = text.Trim();
+        var open = s.IndexOf('(', StringComparison.Ordinal);
+        var name = open < 0 ? s : s[..open].Trim();
+        double n = 2;
+        if (open >= 0)
+        {
+            if (!s.EndsWith(')') || !double.TryParse(s[(open + 1)..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out n) || !(n > 0))
+            {
+                return false;
+            }
+        }
+
+        if (!Enum.TryParse<QueueModelKind>(name, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(name, out _))
+        {
+            return false;
+        }
+
+        if (open >= 0 && kind is not (QueueModelKind.Power or QueueModelKind.Power2 or QueueModelKind.Power3))
+        {
+            return false;
+        }
+
+        model = new QueueModel(kind, n);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        QueueModelKind.Power or QueueModelKind.Power2 or QueueModelKind.Power3 =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Kind}({N})"),
+        _ => Kind.ToString(),
+    };
+
     /// <summary>Probability that a decrease happened behind an order with <paramref name="front"/> shares ahead and <paramref name="back"/> behind.</summary>
     public double ProbBehind(double front, double back)
     {

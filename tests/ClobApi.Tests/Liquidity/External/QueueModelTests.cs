@@ -112,6 +112,27 @@ public sealed class QueueModelTests
         Assert.Equal(new long[] { 1_600_000, 6_400_000, 6_400_000, 1_600_000 }, cuts); // a = 1.6, 8, 14.4 ahead of orders 1..3
     }
 
+    [Theory]
+    [InlineData("RiskAdverse", "RiskAdverse")]
+    [InlineData("power(3)", "Power(3)")]
+    [InlineData("Power2", "Power2(2)")]
+    [InlineData(" log2 ", "Log2")]
+    [InlineData("Power3(1.5)", "Power3(1.5)")]
+    public void A_model_reads_back_from_its_research_name(string text, string shown)
+    {
+        Assert.True(QueueModel.TryParse(text, out var model));
+        Assert.Equal(shown, model.ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Cubic")]
+    [InlineData("Log(2)")]
+    [InlineData("Power(-1)")]
+    [InlineData("Power(2")]
+    [InlineData("3")]
+    public void A_name_that_is_not_a_model_is_refused(string text) => Assert.False(QueueModel.TryParse(text, out _));
+
     [Fact]
     public void Risk_adverse_takes_the_whole_decrease_from_the_back()
     {
