@@ -112,7 +112,10 @@ public sealed class FillRealismTests(ITestOutputHelper output)
 
             stream.Add(new ReplayEvent
             {
-                TsNs = ns, Seq = ++seq, ConditionId = "0xgen", Kind = ReplayEventKind.Snapshot,
+                TsNs = ns,
+                Seq = ++seq,
+                ConditionId = "0xgen",
+                Kind = ReplayEventKind.Snapshot,
                 Bids = bids.Reverse().Select(kv => (kv.Key, kv.Value)).ToList(),
                 Asks = asks.Select(kv => (kv.Key, kv.Value)).ToList(),
             });
