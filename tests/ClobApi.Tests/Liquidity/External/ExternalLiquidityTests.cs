@@ -184,6 +184,90 @@ public sealed class ExternalLiquidityTests
         h.Expect(Sh(70), h.ExtAt(bid: false, 5_200), "the real level still lost the 30 printed there");
     }
 
+    [Fact]
+    public void A_print_walks_the_level_in_FIFO_and_external_size_between_internal_orders_uses_up_its_budget()
+    {
+        var h = new ExtHarness();
+        h.Snapshot([(5_000, 10)], [(5_200, 10)]);
+        var a = h.AskViaNo(Alice, 5_200, 20);
+        h.Level(bid: false, 5_200, 20);
+        var b = h.AskViaNo(Bob, 5_200, 20);
+        h.Level(bid: false, 5_200, 70);
+        h.Expect("E:10,1000:20,E:10,1001:20,E:50", h.Queue(bid: false, 5_200), "two internal orders between external segments");
+
+        h.Print(5_200, 35);
+
+        h.Expect(0L, h.Remaining(a), "10 external, then A's 20");
+        h.Expect(Sh(20), h.Remaining(b), "the last 5 went to the external size between A and B, so B is not reached");
+        h.Expect("1001:20,E:35", h.Queue(bid: false, 5_200), "the real level lost 35 from its front: B is now first");
+        h.Expect(1L, h.Ext.Counters.PrintFills, "one print fill");
+    }
+
+    [Fact]
+    public void A_print_through_two_levels_sweeps_the_better_one_and_fills_the_internal_order_there_first()
+    {
+        var h = new ExtHarness();
+        h.Snapshot([(5_000, 10)], [(5_200, 30), (5_300, 100)]);
+        var bob = h.AskViaNo(Bob, 5_200, 20);
+        var alice = h.AskViaNo(Alice, 5_300, 10);
+
+        h.Print(5_300, 50);
+
+        h.Expect(0L, h.Remaining(bob), "a buyer who paid 0.53 went through 0.52: Bob fills despite the external 30 ahead");
+        h.Expect(0L, h.ExtAt(bid: false, 5_200), "the swept external level is withdrawn");
+        h.Expect(Sh(50), h.Ahead(alice), "0.53 lost the printed 50 from its front");
+        h.Expect(Sh(10), h.Remaining(alice), "the print's budget after Bob (30) did not reach Alice");
+
+        h.Level(bid: false, 5_200, 0);
+        h.Level(bid: false, 5_300, 50);
+        h.Expect(Sh(50), h.Ahead(alice), "the depth updates that confirm the sweep do not move the queue again");
+    }
+
+    [Fact]
+    public void Internal_first_puts_internal_orders_ahead_of_external_size_at_the_next_external_event()
+    {
+        var h = new ExtHarness(new ExternalLiquidityOptions { Policy = ExternalFillPolicy.InternalFirst });
+        h.Snapshot([(5_000, 10)], [(5_200, 100)]);
+        var alice = h.AskViaNo(Alice, 5_200, 10);
+        h.Expect(Sh(100), h.Ahead(alice), "behind until the next external event");
+
+        h.Level(bid: true, 5_000, 12);
+
+        h.Expect(0L, h.Ahead(alice), "jumped the external queue");
+        h.Expect(Sh(100), h.ExtAt(bid: false, 5_200), "the external size is all still there, behind");
+        h.Print(5_200, 10);
+        h.Expect(0L, h.Remaining(alice), "the next print fills Alice first");
+    }
+
+    [Fact]
+    public void A_fresh_snapshot_keeps_internal_queue_positions_and_only_applies_the_differences()
+    {
+        var h = new ExtHarness(new ExternalLiquidityOptions { Policy = ExternalFillPolicy.ExternalFirst });
+        h.Snapshot([(5_000, 10)], [(5_200, 30)]);
+        var alice = h.AskViaNo(Alice, 5_200, 10);
+        h.Level(bid: false, 5_200, 100);
+
+        h.Snapshot([(5_000, 10)], [(5_200, 60), (5_300, 5)]);
+
+        h.Expect(Sh(30), h.Ahead(alice), "the decrease of 40 came off the back");
+        h.Expect("E:30,1000:10,E:30", h.Queue(bid: false, 5_200), "queue kept");
+        h.Expect(Sh(5), h.ExtAt(bid: false, 5_300), "new level added");
+    }
+
+    [Fact]
+    public void Withdraw_cancels_every_external_order_and_leaves_the_book_stale_until_a_snapshot()
+    {
+        var h = new ExtHarness();
+        h.Snapshot([(5_000, 10), (4_900, 10)], [(5_200, 30)]);
+
+        h.Ext.Withdraw(h.Venue);
+        h.Check("after withdraw");
+
+        h.Expect(0, h.Engine.GetOpenOrders(SystemAccounts.External).Count, "nothing rests");
+        h.Expect(BookFreshness.Stale, h.Ext.Freshness, "stale");
+        h.Expect((0L, 0L), h.Ext.ExternalLevel(bid: false, 5_200), "forgotten");
+    }
+
     // ---- test 12: consumption ledger -------------------------------------------------------------------
 
     [Fact]
