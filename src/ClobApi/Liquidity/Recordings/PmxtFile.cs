@@ -148,7 +148,7 @@ public static class PmxtFile
         }
 
         var matches = new List<int>();
-        if (field.ClrType == typeof(byte[]))
+        if (IsBinary(field))
         {
             var wanted = Encoding.ASCII.GetBytes(conditionId);
             var values = new byte[]?[n];
@@ -177,6 +177,8 @@ public static class PmxtFile
         return matches.Count == 0 ? null : matches;
     }
 
+    private static bool IsBinary(DataField field) => field.ClrType == typeof(byte[]) || field.ClrType == typeof(ReadOnlyMemory<byte>);
+
     private static DataField Field(ParquetSchema schema, string name) =>
         schema.GetDataFields().FirstOrDefault(f => f.Name == name)
         ?? throw new InvalidDataException($"PMXT file lacks the column '{name}'");
@@ -191,7 +193,7 @@ public static class PmxtFile
             return values;
         }
 
-        if (field.ClrType == typeof(byte[]))
+        if (IsBinary(field))
         {
             var raw = new byte[]?[n];
             await group.ReadAsync(field, raw.AsMemory(), null, ct).ConfigureAwait(false);
