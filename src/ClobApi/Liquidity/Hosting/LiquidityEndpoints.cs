@@ -25,7 +25,21 @@ public sealed record LiquidityListReply(bool Enabled, double TimeScale, IReadOnl
 /// <summary>Request of <c>POST /v1/admin/markets/{id}/replay</c>.</summary>
 /// <param name="Path">The recording: a file or directory under the data directory (relative to it, or absolute inside it).</param>
 /// <param name="Format">pmxt-v1, pmxt-v2, ws-capture or data-api-trades.</param>
-public sealed record LoadReplayRequest(string? Path, string? Format);
+/// <param name="SourceConditionId">The recorded Polymarket market's condition id.</param>
+/// <param name="SourceYesTokenId">Its YES token id (PMXT v2 hours and captures need it).</param>
+/// <param name="SourceNoTokenId">Its NO token id (captures).</param>
+/// <param name="QueueModel">Queue model of user orders behind external size: RiskAdverse, Power(2), Log, Power2(n), Log2, Power3(n).</param>
+/// <param name="Policy">estimated (default), external-first or internal-first.</param>
+public sealed record LoadReplayRequest(
+    string? Path, string? Format, string? SourceConditionId, string? SourceYesTokenId, string? SourceNoTokenId, string? QueueModel, string? Policy);
+
+/// <summary>Body of the replay control routes (each route reads what it needs).</summary>
+/// <param name="Seconds">step: data seconds to move forward.</param>
+/// <param name="Events">step: events to deliver.</param>
+/// <param name="Time">run-until: data time, ISO 8601 or Unix ms.</param>
+/// <param name="Mode">speed: realtime, scaled, stepped or max.</param>
+/// <param name="Speed">speed: data seconds per host second (scaled).</param>
+public sealed record ReplayControlRequest(JsonElement? Seconds, int? Events, JsonElement? Time, string? Mode, double? Speed);
 
 /// <summary>Source-generated JSON of the liquidity operator routes.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
@@ -33,6 +47,7 @@ public sealed record LoadReplayRequest(string? Path, string? Format);
 [JsonSerializable(typeof(LiquidityStatus))]
 [JsonSerializable(typeof(LiquidityListReply))]
 [JsonSerializable(typeof(LoadReplayRequest))]
+[JsonSerializable(typeof(ReplayControlRequest))]
 internal sealed partial class LiquidityJson : JsonSerializerContext;
 
 /// <summary>Operator routes of the liquidity sources: list, set per market, replay control.</summary>
@@ -58,10 +73,12 @@ public static class LiquidityEndpoints
         admin.MapPost("/markets/{id}/replay", LoadReplay)
             .Accepts<LoadReplayRequest>("application/json")
             .Produces<LiquidityStatus>()
-            .WithSummary("Load a recording (pmxt-v1, pmxt-v2, ws-capture, data-api-trades) into a market, paused at its start.");
+            .WithSummary("Load a recording (pmxt-v1, pmxt-v2, ws-capture, data-api-trades) of a Polymarket market into a market, idle at its start.");
         foreach (var action in new[] { "start", "pause", "step", "run-until", "speed" })
         {
-            admin.MapPost($"/markets/{{id}}/replay/{action}", ReplayControl)
+            admin.MapPost($"/markets/{{id}}/replay/{action}", (HttpContext http, EngineHost host, LiquidityService service, [FromRoute(Name = "id")] string id) =>
+                    ReplayControl(http, host, service, id, action))
+                .Accepts<ReplayControlRequest>("application/json")
                 .Produces<LiquidityStatus>()
                 .WithSummary($"Replay control: {action}.");
         }
@@ -117,7 +134,8 @@ public static class LiquidityEndpoints
         return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
     }
 
-    private static async Task<IResult> LoadReplay(HttpContext http, EngineHost host, LiquidityService service, Seeding.DataDirectory data, [FromRoute(Name = "id")] string id)
+    private static async Task<IResult> LoadReplay(
+        HttpContext http, EngineHost host, LiquidityService service, ILiquiditySourceFactory factory, Seeding.DataDirectory data, [FromRoute(Name = "id")] string id)
     {
         var request = await RequestBody.ReadAsync(http, LiquidityJson.Default.LoadReplayRequest);
         var format = request.Format?.Trim().ToLowerInvariant();
@@ -131,22 +149,133 @@ public static class LiquidityEndpoints
             throw ApiException.Validation($"format must be pmxt-v1, pmxt-v2, ws-capture or data-api-trades; got '{format}'.", "format");
         }
 
-        var relative = ResolveUnderDataDirectory(data.Path, request.Path);
-        var reply = await host.WriteAsync(ctx =>
+        var source = request.SourceConditionId?.Trim();
+        if (string.IsNullOrEmpty(source))
         {
-            var market = Find(ctx.State, id);
-            var config = new LiquidityConfigured(
-                market.MarketId, LiquidityKind.Replay, service.Options.Preset, service.Options.Fair, service.Options.Seed, HouseMarketMakers: false,
-                QueueModel: null, Policy: null, RecordingPath: relative, RecordingFormat: format, ctx.Now);
-            return service.Configure(ctx, config);
-        });
+            throw ApiException.Validation("source_condition_id is required: the recorded Polymarket market's condition id.", "source_condition_id");
+        }
+
+        var relative = ResolveUnderDataDirectory(data.Path, request.Path);
+        var market = await host.ReadAsync(state => Find(state, id));
+        var config = new LiquidityConfigured(
+            market.MarketId, LiquidityKind.Replay, service.Options.Preset, service.Options.Fair, service.Options.Seed, HouseMarketMakers: false,
+            request.QueueModel, request.Policy, relative, format, ChangedAtMs: 0, StartPrice: null,
+            source, request.SourceYesTokenId?.Trim(), request.SourceNoTokenId?.Trim());
+        _ = LiquiditySourceFactory.ExternalOptions(config);
+        var recording = await Task.Run(() => factory.LoadRecording(config, data.Path), http.RequestAborted);
+        var reply = await host.WriteAsync(ctx => service.Configure(ctx, config with { ChangedAtMs = ctx.Now }, recording));
         return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
     }
 
-    private static async Task<IResult> ReplayControl(EngineHost host, [FromRoute(Name = "id")] string id)
+    private static async Task<IResult> ReplayControl(HttpContext http, EngineHost host, LiquidityService service, string id, string action)
     {
-        await host.ReadAsync(state => Find(state, id));
-        throw new ApiException(501, "NOT_IMPLEMENTED", "Replay control is not available in this build.");
+        var request = http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0
+            ? await RequestBody.ReadAsync(http, LiquidityJson.Default.ReplayControlRequest)
+            : new ReplayControlRequest(null, null, null, null, null);
+        Action<Replay.ReplaySource, long> control = action switch
+        {
+            "start" => (r, now) =>
+            {
+                if (r.State == Replay.ReplayState.Idle)
+                {
+                    r.Start(now);
+                }
+                else
+                {
+                    r.Resume(now);
+                }
+            }
+            ,
+            "pause" => (r, now) => Started(r, now).Pause(now),
+            "step" => StepControl(request),
+            "run-until" => RunUntilControl(request),
+            _ => SpeedControl(request),
+        };
+        var reply = await host.WriteAsync(ctx => service.ControlReplay(ctx, Find(ctx.State, id), control));
+        return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
+    }
+
+    /// <summary>Controls other than start act on a replay that has not started by starting it paused at its first event.</summary>
+    private static Replay.ReplaySource Started(Replay.ReplaySource replay, long now)
+    {
+        if (replay.State == Replay.ReplayState.Idle)
+        {
+            replay.Start(now);
+            replay.Pause(now);
+        }
+
+        return replay;
+    }
+
+    private static Action<Replay.ReplaySource, long> StepControl(ReplayControlRequest request)
+    {
+        if (request.Events is { } events)
+        {
+            return events is > 0 and <= 1_000_000
+                ? (r, now) => Started(r, now).StepEvents(events, now)
+                : throw ApiException.Validation("events must be an integer from 1 to 1000000.", "events");
+        }
+
+        if (request.Seconds is not { } secondsElement)
+        {
+            throw ApiException.Validation("step needs seconds (data time) or events.", "seconds");
+        }
+
+        var text = Api.Markets.MarketListing.NumberText(secondsElement, "seconds");
+        if (!Money.TryParseScaled(text, 3, out var ms) || ms <= 0 || ms > Api.AdminMarketsEndpoints.MaxAdvanceSeconds * 1_000)
+        {
+            throw ApiException.Validation($"seconds must be a positive number of data seconds with at most 3 decimals; got '{text}'.", "seconds");
+        }
+
+        return (r, now) => Started(r, now).StepTime(ms * Replay.VirtualClock.NanosPerMs, now);
+    }
+
+    private static Action<Replay.ReplaySource, long> RunUntilControl(ReplayControlRequest request)
+    {
+        if (request.Time is not { } time)
+        {
+            throw ApiException.Validation("time is required: a data time, ISO 8601 or Unix ms.", "time");
+        }
+
+        long ms;
+        if (time.ValueKind == JsonValueKind.Number && time.TryGetInt64(out var unixMs) && unixMs > 0)
+        {
+            ms = unixMs;
+        }
+        else if (time.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(time.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            ms = at.ToUnixTimeMilliseconds();
+        }
+        else
+        {
+            throw ApiException.Validation("time must be ISO 8601 or a positive Unix ms integer.", "time");
+        }
+
+        if (ms <= 0 || ms > long.MaxValue / Replay.VirtualClock.NanosPerMs)
+        {
+            throw ApiException.Validation("time is out of range.", "time");
+        }
+
+        return (r, now) => Started(r, now).RunUntil(ms * Replay.VirtualClock.NanosPerMs, now);
+    }
+
+    private static Action<Replay.ReplaySource, long> SpeedControl(ReplayControlRequest request)
+    {
+        var mode = request.Mode?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "scaled" => Replay.ReplayClockMode.Scaled,
+            "realtime" or "real-time" => Replay.ReplayClockMode.RealTime,
+            "stepped" => Replay.ReplayClockMode.Stepped,
+            "max" => Replay.ReplayClockMode.Max,
+            var other => throw ApiException.Validation($"mode must be realtime, scaled, stepped or max; got '{other}'.", "mode"),
+        };
+        var speed = request.Speed ?? 1;
+        if (mode == Replay.ReplayClockMode.Scaled && !(speed > 0 && speed <= Replay.VirtualClock.MaxSpeed))
+        {
+            throw ApiException.Validation($"speed must be above 0 and at most {Replay.VirtualClock.MaxSpeed}.", "speed");
+        }
+
+        return (r, now) => Started(r, now).SetRate(mode, mode == Replay.ReplayClockMode.RealTime ? 1 : speed, now);
     }
 
     /// <summary>The recording's path relative to the data directory; refuses anything outside it (400) or missing (404).</summary>

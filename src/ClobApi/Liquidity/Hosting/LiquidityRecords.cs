@@ -16,6 +16,9 @@ namespace Polysim.ClobApi.Liquidity.Hosting;
 /// <param name="RecordingFormat">Replay: pmxt-v1, pmxt-v2, ws-capture or data-api-trades.</param>
 /// <param name="ChangedAtMs">When the choice was made, Unix ms (host clock).</param>
 /// <param name="StartPrice">Synthetic: YES probability (1e-4 units) the fair value starts at when the market has no trade to start from; null for 0.5.</param>
+/// <param name="SourceConditionId">Replay: the recorded market's condition id.</param>
+/// <param name="SourceYesTokenId">Replay: the recorded market's YES token id (needed by PMXT v2 hours and captures).</param>
+/// <param name="SourceNoTokenId">Replay: the recorded market's NO token id (captures).</param>
 public sealed record LiquidityConfigured(
     int MarketId,
     LiquidityKind Kind,
@@ -28,7 +31,10 @@ public sealed record LiquidityConfigured(
     string? RecordingPath,
     string? RecordingFormat,
     long ChangedAtMs,
-    int? StartPrice = null) : HostRecord;
+    int? StartPrice = null,
+    string? SourceConditionId = null,
+    string? SourceYesTokenId = null,
+    string? SourceNoTokenId = null) : HostRecord;
 
 /// <summary>Each market's configured liquidity source, by engine market id (journaled state, rebuilt by replay).</summary>
 public sealed class LiquidityDirectory

@@ -20,6 +20,7 @@ public sealed class LiquidityService(
     EngineHost host,
     ILiquiditySourceFactory factory,
     LiquidityOptions options,
+    Seeding.DataDirectory dataDirectory,
     TimeProvider time,
     ILogger<LiquidityService> log) : IHostedLifecycleService, IDisposable
 {
@@ -31,6 +32,7 @@ public sealed class LiquidityService(
     ];
 
     private readonly SortedDictionary<int, Slot> _slots = [];
+    private readonly Dictionary<int, IReadOnlyList<ReplayEvent>> _recordings = [];
     private Engine? _engineSeen;
     private ITimer? _timer;
     private int _inFlight;
@@ -48,8 +50,28 @@ public sealed class LiquidityService(
             return;
         }
 
+        // Recordings are read here, off the engine thread; a market whose recording is gone shows the error in its status.
+        var replays = await host.ReadAsync(s => s.Liquidity.All.Where(c => c.Kind == LiquidityKind.Replay).ToList());
+        var loaded = new Dictionary<int, IReadOnlyList<ReplayEvent>>();
+        foreach (var config in replays)
+        {
+            try
+            {
+                loaded[config.MarketId] = await Task.Run(() => factory.LoadRecording(config, dataDirectory.Path), cancellationToken);
+            }
+            catch (ApiException ex)
+            {
+                log.LogWarning("Liquidity: the recording of market {Market} cannot be read: {Reason}", config.MarketId, ex.Message);
+            }
+        }
+
         var started = await host.WriteAsync(ctx =>
         {
+            foreach (var (market, events) in loaded)
+            {
+                _recordings[market] = events;
+            }
+
             Restore(ctx);
             return _slots.Count;
         });
@@ -87,7 +109,10 @@ public sealed class LiquidityService(
 
     /// <summary>Sets what drives a market (engine thread): validates, withdraws the old source and the agents' orders, journals, starts the new one.</summary>
     /// <exception cref="ApiException">Unknown or resolved market, or a configuration this build cannot run; nothing changed.</exception>
-    public LiquidityStatus Configure(EngineHost.WriteContext ctx, LiquidityConfigured config)
+    /// <param name="ctx">The engine thread's write context.</param>
+    /// <param name="config">The new configuration.</param>
+    /// <param name="recording">A replay's events, read beforehand off the engine thread.</param>
+    public LiquidityStatus Configure(EngineHost.WriteContext ctx, LiquidityConfigured config, IReadOnlyList<ReplayEvent>? recording = null)
     {
         var market = ctx.State.Markets.ById(config.MarketId)
             ?? throw new ApiException(404, "MARKET_NOT_FOUND", $"No market with engine id {config.MarketId}.");
@@ -104,8 +129,19 @@ public sealed class LiquidityService(
             old.Source.Withdraw(venue);
         }
 
+        if (old?.Source is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+
         CancelAgentOrders(ctx, config.MarketId);
         ctx.Record(config);
+        _recordings.Remove(config.MarketId);
+        if (recording is not null)
+        {
+            _recordings[config.MarketId] = recording;
+        }
+
         if (config.Kind != LiquidityKind.None && options.Enabled)
         {
             Install(ctx, config, market);
@@ -181,9 +217,37 @@ public sealed class LiquidityService(
             kind == LiquidityKind.Synthetic ? options.TimeScale : null,
             config?.RecordingPath,
             config?.RecordingFormat,
-            kind is LiquidityKind.Replay or LiquidityKind.Mirror ? "empty" : null,
+            slot?.Source is Replay.ReplaySource r ? Lower(r.Freshness.ToString()) : kind is LiquidityKind.Replay or LiquidityKind.Mirror ? "empty" : null,
             config is null ? null : MarketViews.Iso(config.ChangedAtMs),
-            slot?.Source is Synthetic.SyntheticMarket { OriginMs: > 0 } synthetic ? Math.Round(synthetic.FairProbability, 4) : null);
+            slot?.Source is Synthetic.SyntheticMarket { OriginMs: > 0 } synthetic ? Math.Round(synthetic.FairProbability, 4) : null,
+            slot?.Source is Replay.ReplaySource replay ? ReplayView(replay) : null);
+    }
+
+    private static ReplayStatus ReplayView(Replay.ReplaySource replay)
+    {
+        var position = replay.Position;
+        return new ReplayStatus(
+            Lower(replay.State.ToString()),
+            Lower(replay.Clock.Mode.ToString()),
+            double.IsFinite(replay.Clock.Speed) ? replay.Clock.Speed : null,
+            position.DataTimeNs > 0 ? MarketViews.Iso(position.DataTimeNs / 1_000_000) : null,
+            position.EventsConsumed,
+            position.EventsRemaining);
+    }
+
+    private static string Lower(string name) => name.ToLowerInvariant();
+
+    /// <summary>Applies an operator's replay control to a market's replay (engine thread); 409 when the market runs none.</summary>
+    public LiquidityStatus ControlReplay(EngineHost.WriteContext ctx, MarketListed market, Action<Replay.ReplaySource, long> control)
+    {
+        if (!_slots.TryGetValue(market.MarketId, out var slot) || slot.Source is not Replay.ReplaySource replay)
+        {
+            throw new ApiException(409, "REPLAY_NOT_LOADED", "No replay runs on this market: load a recording first (POST /v1/admin/markets/{id}/replay).");
+        }
+
+        control(replay, ctx.Now);
+        _nextDueWallMs = long.MinValue;
+        return Describe(ctx.State, market);
     }
 
     /// <summary>The source running on a market, if any (engine thread).</summary>
@@ -214,7 +278,9 @@ public sealed class LiquidityService(
             }
 
             slot.HostElapsedMs += elapsed;
-            slot.VirtualNowMs = slot.VirtualOriginMs + (long)(slot.HostElapsedMs * scale);
+            // Synthetic flow runs on its own scaled clock; a replay keeps its own VirtualClock over host time.
+            var synthetic = slot.Config.Kind == LiquidityKind.Synthetic;
+            slot.VirtualNowMs = synthetic ? slot.VirtualOriginMs + (long)(slot.HostElapsedMs * scale) : hostNow;
             if (source.NextWakeMs <= slot.VirtualNowMs)
             {
                 venue.Slot = slot;
@@ -236,7 +302,7 @@ public sealed class LiquidityService(
             var wake = source.NextWakeMs;
             if (wake != long.MaxValue)
             {
-                var hostDelta = (long)Math.Ceiling(Math.Max(0, wake - slot.VirtualNowMs) / scale);
+                var hostDelta = (long)Math.Ceiling(Math.Max(0, wake - slot.VirtualNowMs) / (synthetic ? scale : 1));
                 nextDue = Math.Min(nextDue, hostDelta);
             }
         }
@@ -294,6 +360,11 @@ public sealed class LiquidityService(
 
     private void Restore(EngineHost.WriteContext ctx)
     {
+        foreach (var slot in _slots.Values)
+        {
+            (slot.Source as IDisposable)?.Dispose();
+        }
+
         _slots.Clear();
         _engineSeen = ctx.State.Engine;
         foreach (var config in ctx.State.Liquidity.All.ToList())
@@ -332,7 +403,7 @@ public sealed class LiquidityService(
         var now = ctx.Now;
         try
         {
-            var source = factory.Create(config, seed, market, new HostVenue(ctx));
+            var source = factory.Create(config, seed, market, new HostVenue(ctx), _recordings.GetValueOrDefault(config.MarketId));
             _slots[config.MarketId] = new Slot(config, source, seed, now);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException or IOException)
@@ -478,6 +549,7 @@ public sealed class LiquidityService(
 /// <param name="Freshness">Replay and mirror: empty, fresh or stale.</param>
 /// <param name="ChangedAt">When the configuration was last set, ISO 8601.</param>
 /// <param name="FairProbability">Synthetic: the hidden fair YES probability now (an operator's view; agents never show it).</param>
+/// <param name="Replay">Replay: state, clock and position.</param>
 public sealed record LiquidityStatus(
     string ConditionId,
     int EngineMarketId,
@@ -500,4 +572,14 @@ public sealed record LiquidityStatus(
     string? RecordingFormat,
     string? Freshness,
     string? ChangedAt,
-    double? FairProbability);
+    double? FairProbability,
+    ReplayStatus? Replay);
+
+/// <summary>Where a replay stands.</summary>
+/// <param name="State">loaded, running, paused or finished.</param>
+/// <param name="Mode">Clock mode: realtime, scaled, stepped or max.</param>
+/// <param name="Speed">Data seconds per host second (0 when stepped, null at max).</param>
+/// <param name="DataTime">Data time reached, ISO 8601 (null before the start).</param>
+/// <param name="EventsConsumed">Events delivered to the external book.</param>
+/// <param name="EventsRemaining">Events still to deliver.</param>
+public sealed record ReplayStatus(string State, string Mode, double? Speed, string? DataTime, long EventsConsumed, long? EventsRemaining);

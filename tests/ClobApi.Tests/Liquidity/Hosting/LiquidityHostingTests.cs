@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Polysim.ClobApi.Api;
 using Polysim.ClobApi.Hosting;
@@ -149,13 +150,71 @@ public sealed class LiquidityHostingTests
         await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "x.parquet" }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
         await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "x.parquet", format = "csv" }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
         await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { format = "pmxt-v2" }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
-        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "../../etc/passwd", format = "ws-capture" }), HttpStatusCode.BadRequest, "INVALID_PATH");
-        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "/etc/passwd", format = "ws-capture" }), HttpStatusCode.BadRequest, "INVALID_PATH");
-        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "missing.ndjson", format = "ws-capture" }), HttpStatusCode.NotFound, "NOT_FOUND");
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "../../etc/passwd", format = "ws-capture", source_condition_id = "0xabc" }), HttpStatusCode.BadRequest, "INVALID_PATH");
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "/etc/passwd", format = "ws-capture", source_condition_id = "0xabc" }), HttpStatusCode.BadRequest, "INVALID_PATH");
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "missing.ndjson", format = "ws-capture", source_condition_id = "0xabc" }), HttpStatusCode.NotFound, "NOT_FOUND");
+
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay, new { path = "x", format = "ws-capture" }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
+        await AssertErrorAsync(await admin.PostAsync(replay + "/start", null), HttpStatusCode.Conflict, "REPLAY_NOT_LOADED");
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay + "/step", new { events = 0 }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay + "/speed", new { mode = "warp" }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
+        await AssertErrorAsync(await admin.PostAsJsonAsync(replay + "/run-until", new { time = "yesterday-ish" }), HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
 
         // Nothing of the refused requests changed the market.
         Assert.Null(await Host(server).ReadAsync(s => s.Liquidity.Of(market.EngineId)));
         Assert.Empty(factory.Created);
+    }
+
+    [Fact]
+    public async Task A_recording_loads_into_a_market_and_replays_through_the_operator_controls()
+    {
+        await using var server = await TestServer.StartAsync(Fast);
+        var market = await CreateMarketAsync(server);
+        const string source = "0x00000000000000000000000000000000000000000000000000000000000000ab";
+        var rows = Enumerable.Range(0, 3).Select(i => JsonSerializer.Serialize(new
+        {
+            conditionId = source,
+            asset = "111",
+            outcomeIndex = 0,
+            side = "BUY",
+            price = 0.5m + (i / 100m),
+            size = 10,
+            timestamp = 1_700_000_000 + i,
+            transactionHash = "0x" + i,
+        }));
+        await File.WriteAllTextAsync(Path.Combine(server.DataDir, "trades.json"), "[" + string.Join(',', rows) + "]");
+        using var admin = server.AdminClient();
+        var replay = $"/v1/admin/markets/{market.ConditionId}/replay";
+
+        var loaded = await JsonAsync(await admin.PostAsJsonAsync(replay, new { path = "trades.json", format = "data-api-trades", source_condition_id = source, source_yes_token_id = "111" }));
+        Assert.Equal("replay", loaded.GetProperty("kind").GetString());
+        Assert.Equal("trades.json", loaded.GetProperty("recording_path").GetString());
+        Assert.Equal("idle", loaded.GetProperty("replay").GetProperty("state").GetString());
+        Assert.Equal(3, loaded.GetProperty("replay").GetProperty("events_remaining").GetInt64());
+
+        await JsonAsync(await admin.PostAsJsonAsync(replay + "/step", new { events = 1 }));
+        await JsonAsync(await admin.PostAsJsonAsync(replay + "/speed", new { mode = "max" }));
+        await JsonAsync(await admin.PostAsync(replay + "/start", null));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var row = await JsonAsync(await admin.GetAsync($"/v1/admin/markets/{market.ConditionId}/liquidity"));
+            if (row.GetProperty("replay").GetProperty("events_consumed").GetInt64() == 3)
+            {
+                Assert.Equal("finished", row.GetProperty("replay").GetProperty("state").GetString());
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"replay did not finish: {row}");
+            await Task.Delay(50);
+        }
+
+        // The choice is journaled: a restart loads the recording again, idle at its start.
+        await server.RestartAsync();
+        using var again = server.AdminClient();
+        var restarted = await JsonAsync(await again.GetAsync($"/v1/admin/markets/{market.ConditionId}/liquidity"));
+        Assert.Equal("replay", restarted.GetProperty("kind").GetString());
+        Assert.Equal("idle", restarted.GetProperty("replay").GetProperty("state").GetString());
     }
 
     [Fact]
@@ -213,7 +272,9 @@ internal sealed class ScriptedFactory : ILiquiditySourceFactory
     {
     }
 
-    public ILiquiditySource Create(LiquidityConfigured config, long seed, MarketListed market, IMarketVenue venue)
+    public IReadOnlyList<ReplayEvent> LoadRecording(LiquidityConfigured config, string dataDirectory) => [];
+
+    public ILiquiditySource Create(LiquidityConfigured config, long seed, MarketListed market, IMarketVenue venue, IReadOnlyList<ReplayEvent>? recording)
     {
         if (!venue.Engine.HasAccount(SystemAccounts.NoiseTakers))
         {
