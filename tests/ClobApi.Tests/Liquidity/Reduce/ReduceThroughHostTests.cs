@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using Polysim.ClobApi.Liquidity;
 using Polysim.ClobApi.Tests.Feeds;
+using Polysim.ClobApi.Tests.Markets;
 using Polysim.ClobApi.Tests.Orders;
 using Polysim.MatchingEngine;
 
@@ -85,6 +87,21 @@ public sealed class ReduceThroughHostTests(ReduceServerFixture fixture) : IClass
         var after = await Server.Host().ReadAsync(s => s.Engine.GetBalance(maker.WalletId));
         Assert.Equal(before.Available + 2_400_000, after.Available); // 6 × 0.40 released
         Assert.Equal(1_600_000, after.Reserved);
+        if (TestMode.Postgres)
+        {
+            // The PostgreSQL order row follows the reduce too.
+            Assert.True(await MarketsKit.EventuallyAsync(async () => await OrderRowAsync(engineId) == (4 * Share, 4 * Share)), "orders row not updated");
+        }
+    }
+
+    private async Task<(long Quantity, long Remaining)> OrderRowAsync(long engineId)
+    {
+        await using var connection = new NpgsqlConnection(Server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT quantity, remaining FROM orders WHERE engine_order_id = @id", connection);
+        command.Parameters.AddWithValue("id", engineId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
     }
 
     [Fact]
