@@ -157,6 +157,14 @@ public sealed class ExternalLiquidity
             ? (level.Ledger.Displayed, Freshness == BookFreshness.Fresh ? level.Ledger.Available : 0)
             : (0, 0);
 
+    /// <summary>Every external level the feed shows or the participant displays, bids best first then asks best first: (bid, YES price, displayed, available) in micro-shares.</summary>
+    public IReadOnlyList<(bool Bid, int Price, long Displayed, long Available)> ExternalLevels() =>
+        _live.Where(l => l.Ledger.Displayed > 0 || (Freshness == BookFreshness.Fresh && l.Ledger.Available > 0))
+            .OrderBy(l => l.Bid ? 0 : 1)
+            .ThenBy(l => l.Bid ? -l.Price : l.Price)
+            .Select(l => (l.Bid, l.Price, l.Ledger.Displayed, Freshness == BookFreshness.Fresh ? l.Ledger.Available : 0))
+            .ToList();
+
     // ---- events ---------------------------------------------------------------------------------
 
     private void ApplySnapshot(IMarketVenue venue, ReplayEvent e)
