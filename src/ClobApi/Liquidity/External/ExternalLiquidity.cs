@@ -200,6 +200,18 @@ public sealed class ExternalLiquidity
             level.Ledger.Reset(sizes.GetValueOrDefault((level.Bid, level.Price)));
         }
 
+        // Levels the book left long ago would otherwise be walked at every event.
+        _live.RemoveAll(l =>
+        {
+            var dead = l.Ledger.Displayed == 0 && l.Ext.Count == 0 && l.Pending == 0;
+            if (dead)
+            {
+                (l.Bid ? _bids : _asks)[l.Price] = null;
+            }
+
+            return dead;
+        });
+
         foreach (var (price, _) in e.Bids.Where(l => l.Price is > 0 and < Scale))
         {
             Get(true, price).Ledger.Reset(sizes[(true, price)]);
@@ -293,15 +305,12 @@ public sealed class ExternalLiquidity
         // print went through them), then the FIFO at the print's price, where external size ahead uses up the budget.
         var remaining = budget;
         long fill = 0;
-        var side = engine.GetLevels(MarketId, Outcome.Yes, passiveBid ? Side.Buy : Side.Sell);
-        foreach (var l in side)
+        var info = engine.GetMarket(MarketId);
+        var tick = info?.TickSize ?? 1;
+        var start = info is { } m ? (passiveBid ? m.BestBid : m.BestAsk) : price;
+        for (var p = start; remaining > 0 && (passiveBid ? p > price : p < price); p += passiveBid ? -tick : tick)
         {
-            if (remaining == 0 || (passiveBid ? l.Price <= price : l.Price >= price))
-            {
-                break;
-            }
-
-            foreach (var o in engine.GetOrdersAt(MarketId, passiveBid, l.Price))
+            foreach (var o in engine.GetOrdersAt(MarketId, passiveBid, p))
             {
                 if (o.Account != SystemAccounts.External)
                 {
