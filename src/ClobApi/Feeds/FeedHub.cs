@@ -262,6 +262,14 @@ public sealed class FeedHub : IEngineFeed, IDisposable
                     }
 
                     break;
+                case EventKind.OrderReduced:
+                    if (View(state, e.OrderId) is { } reduced)
+                    {
+                        // Not a Polymarket event (it has no amend): an UPDATE carrying the smaller original_size.
+                        _pending.Add(new OrderEventItem("UPDATE", reduced, reduced.OriginalSize - e.Remaining, "LIVE", command.Timestamp));
+                    }
+
+                    break;
                 case EventKind.OrderCancelled:
                 case EventKind.OrderExpired:
                     if (View(state, e.OrderId) is { } cancelled)

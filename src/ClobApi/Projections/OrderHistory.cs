@@ -243,6 +243,16 @@ public sealed class OrderHistory
                     }
 
                     break;
+                case EventKind.OrderReduced:
+                    if (Find(e.OrderId) is { } reduced)
+                    {
+                        // The engine's size shrinks with the remainder, so size = filled + remaining still holds.
+                        reduced.Quantity -= e.Size;
+                        reduced.Remaining = e.Remaining;
+                        reduced.UpdatedAtMs = e.Timestamp;
+                    }
+
+                    break;
                 case EventKind.OrderCancelled:
                     if (Find(e.OrderId) is { } cancelled)
                     {

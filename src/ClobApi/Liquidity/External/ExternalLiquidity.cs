@@ -1,4 +1,5 @@
 using Polysim.ClobApi.Api;
+using Polysim.ClobApi.Liquidity.Replay;
 using Polysim.MatchingEngine;
 
 namespace Polysim.ClobApi.Liquidity.External;
@@ -15,7 +16,7 @@ namespace Polysim.ClobApi.Liquidity.External;
 /// self-trade prevention is cancel-incoming, so its own orders never trade with each other.</para>
 /// <para>Runs on the engine thread; never reads the wall clock (time is the events' <see cref="ReplayEvent.TsNs"/>).</para>
 /// </remarks>
-public sealed class ExternalLiquidity
+public sealed class ExternalLiquidity : IReplaySink
 {
     private const int Scale = Units.PriceScale;
     private const int MaxRememberedPrints = 1 << 16;

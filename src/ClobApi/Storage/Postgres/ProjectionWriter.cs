@@ -301,7 +301,7 @@ public sealed class ProjectionWriter : BackgroundService
                     "INSERT INTO orders (engine_order_id, public_id, account_id, wallet_id, market, token_id, client_order_id, side, outcome, " +
                     "price, quantity, time_in_force, status, filled, remaining, fees, created_at_ms, updated_at_ms) VALUES " +
                     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (engine_order_id) DO UPDATE SET " +
-                    "status = excluded.status, filled = excluded.filled, remaining = excluded.remaining, fees = excluded.fees, " +
+                    "quantity = excluded.quantity, status = excluded.status, filled = excluded.filled, remaining = excluded.remaining, fees = excluded.fees, " +
                     "updated_at_ms = excluded.updated_at_ms",
                     o.EngineId, o.PublicId, o.AccountId, o.WalletId, o.Market, o.TokenId, (object?)o.ClientOrderId ?? DBNull.Value,
                     o.Side.ToString(), o.Outcome.ToString(), o.Price, o.Quantity, o.TimeInForce.ToString(), o.Status.ToString(),
@@ -446,7 +446,7 @@ public sealed class ProjectionWriter : BackgroundService
             {
                 switch (e.Kind)
                 {
-                    case EventKind.OrderAccepted or EventKind.OrderRested or EventKind.OrderFilled or EventKind.OrderCancelled or EventKind.OrderExpired:
+                    case EventKind.OrderAccepted or EventKind.OrderRested or EventKind.OrderFilled or EventKind.OrderReduced or EventKind.OrderCancelled or EventKind.OrderExpired:
                         Orders.Add(e.OrderId);
                         break;
                     case EventKind.Rejected when e.OrderId != 0:
