@@ -1,4 +1,5 @@
 using Polysim.ClobApi.Api;
+using Polysim.ClobApi.Liquidity.Replay;
 using Polysim.MatchingEngine;
 
 namespace Polysim.ClobApi.Liquidity.External;
@@ -15,7 +16,7 @@ namespace Polysim.ClobApi.Liquidity.External;
 /// self-trade prevention is cancel-incoming, so its own orders never trade with each other.</para>
 /// <para>Runs on the engine thread; never reads the wall clock (time is the events' <see cref="ReplayEvent.TsNs"/>).</para>
 /// </remarks>
-public sealed class ExternalLiquidity
+public sealed class ExternalLiquidity : IReplaySink
 {
     private const int Scale = Units.PriceScale;
     private const int MaxRememberedPrints = 1 << 16;
@@ -157,6 +158,14 @@ public sealed class ExternalLiquidity
             ? (level.Ledger.Displayed, Freshness == BookFreshness.Fresh ? level.Ledger.Available : 0)
             : (0, 0);
 
+    /// <summary>Every external level the feed shows or the participant displays, bids best first then asks best first: (bid, YES price, displayed, available) in micro-shares.</summary>
+    public IReadOnlyList<(bool Bid, int Price, long Displayed, long Available)> ExternalLevels() =>
+        _live.Where(l => l.Ledger.Displayed > 0 || (Freshness == BookFreshness.Fresh && l.Ledger.Available > 0))
+            .OrderBy(l => l.Bid ? 0 : 1)
+            .ThenBy(l => l.Bid ? -l.Price : l.Price)
+            .Select(l => (l.Bid, l.Price, l.Ledger.Displayed, Freshness == BookFreshness.Fresh ? l.Ledger.Available : 0))
+            .ToList();
+
     // ---- events ---------------------------------------------------------------------------------
 
     private void ApplySnapshot(IMarketVenue venue, ReplayEvent e)
@@ -191,6 +200,18 @@ public sealed class ExternalLiquidity
         {
             level.Ledger.Reset(sizes.GetValueOrDefault((level.Bid, level.Price)));
         }
+
+        // Levels the book left long ago would otherwise be walked at every event.
+        _live.RemoveAll(l =>
+        {
+            var dead = l.Ledger.Displayed == 0 && l.Ext.Count == 0 && l.Pending == 0;
+            if (dead)
+            {
+                (l.Bid ? _bids : _asks)[l.Price] = null;
+            }
+
+            return dead;
+        });
 
         foreach (var (price, _) in e.Bids.Where(l => l.Price is > 0 and < Scale))
         {
@@ -285,15 +306,12 @@ public sealed class ExternalLiquidity
         // print went through them), then the FIFO at the print's price, where external size ahead uses up the budget.
         var remaining = budget;
         long fill = 0;
-        var side = engine.GetLevels(MarketId, Outcome.Yes, passiveBid ? Side.Buy : Side.Sell);
-        foreach (var l in side)
+        var info = engine.GetMarket(MarketId);
+        var tick = info?.TickSize ?? 1;
+        var start = info is { } m ? (passiveBid ? m.BestBid : m.BestAsk) : price;
+        for (var p = start; remaining > 0 && (passiveBid ? p > price : p < price); p += passiveBid ? -tick : tick)
         {
-            if (remaining == 0 || (passiveBid ? l.Price <= price : l.Price >= price))
-            {
-                break;
-            }
-
-            foreach (var o in engine.GetOrdersAt(MarketId, passiveBid, l.Price))
+            foreach (var o in engine.GetOrdersAt(MarketId, passiveBid, p))
             {
                 if (o.Account != SystemAccounts.External)
                 {

@@ -75,6 +75,33 @@ internal sealed class ExtHarness
     {
         Ext.OnEvent(Venue, e);
         Check("after " + e.Kind);
+        CheckDisplayed("after " + e.Kind);
+    }
+
+    /// <summary>Right after an external event the external orders at each price add up to what the ledger makes
+    /// available (without a minimum order size nothing waits), and there are none at prices the ledger does not know.</summary>
+    public void CheckDisplayed(string when)
+    {
+        if (Engine.GetMarket(Market)!.Value.Parameters.MinimumSize != 0)
+        {
+            return;
+        }
+
+        var levels = Ext.ExternalLevels();
+        var internalOrders = Engine.GetMarketOrders(Market).Where(o => o.Account != SystemAccounts.External).ToList();
+        foreach (var (bid, price, _, available) in levels)
+        {
+            // A growth that crosses an internal order for less than the $1 marketable minimum waits unplaced.
+            var crossed = internalOrders.Any(o => (o.Outcome == Outcome.Yes) == (o.Side == Side.Buy) != bid && (bid ? o.BookPrice <= price : o.BookPrice >= price));
+            var shown = ExtAt(bid, price);
+            True(crossed ? shown <= available : shown == available, $"{when}: external orders at {(bid ? "bid" : "ask")} {price} ({shown}) = available ({available})");
+        }
+
+        foreach (var o in Engine.GetOpenOrders(SystemAccounts.External))
+        {
+            var bid = o.Outcome == Outcome.Yes;
+            True(levels.Any(l => l.Bid == bid && l.Price == o.BookPrice && l.Available > 0), $"{when}: external order {o.Id} at {o.BookPrice} belongs to an available level");
+        }
     }
 
     private void Feed(ReplayEventKind kind, Func<ReplayEvent, ReplayEvent> shape) =>

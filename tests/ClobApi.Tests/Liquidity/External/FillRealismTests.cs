@@ -90,7 +90,7 @@ public sealed class FillRealismTests(ITestOutputHelper output)
 
     /// <summary>A canonical stream around a mid on a 0.01 grid: a snapshot whenever the mid moves, depth added and
     /// cancelled at random levels, and prints at the touch followed (at the same instant) by their depth decrease.</summary>
-    private static List<ReplayEvent> Generate(ulong seed, int events)
+    internal static List<ReplayEvent> Generate(ulong seed, int events)
     {
         var rng = new SplitMix(seed);
         var stream = new List<ReplayEvent>();
@@ -165,7 +165,7 @@ public sealed class FillRealismTests(ITestOutputHelper output)
     }
 
     /// <summary>SplitMix64: a project-owned generator, so the stream does not depend on the runtime's <c>System.Random</c>.</summary>
-    private sealed class SplitMix(ulong seed)
+    internal sealed class SplitMix(ulong seed)
     {
         private ulong _state = seed;
 
