@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Polysim.ClobApi.Liquidity.Synthetic;
 
 /// <summary>Parameters of the hidden fair probability: a logit jump-diffusion (research §1.2).</summary>
@@ -5,7 +7,7 @@ namespace Polysim.ClobApi.Liquidity.Synthetic;
 /// <param name="LambdaJ">Jump rate, per hour.</param>
 /// <param name="SJ">Standard deviation of one jump of the logit.</param>
 /// <param name="StepS">Euler step, seconds.</param>
-public sealed record FairParameters(double SigmaB, double LambdaJ, double SJ = 0.25, double StepS = 1.0)
+public sealed record FairParameters(double SigmaB, double LambdaJ, [property: JsonPropertyName("sJ")] double SJ = 0.25, double StepS = 1.0)
 {
     /// <summary>Slow drift, rare news: σ_b = 0.06/√h, λ_J = 0.25/h.</summary>
     public static FairParameters Calm { get; } = new(0.06, 0.25);

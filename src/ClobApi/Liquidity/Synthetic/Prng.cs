@@ -25,6 +25,17 @@ public sealed class Prng
         _s3 = SplitMix64(ref sm);
     }
 
+    /// <summary>A stream with the given raw xoshiro256** state (reference-vector tests).</summary>
+    internal static Prng FromState(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        var rng = new Prng(0);
+        rng._s0 = s0;
+        rng._s1 = s1;
+        rng._s2 = s2;
+        rng._s3 = s3;
+        return rng;
+    }
+
     /// <summary>The stream of one stable id under a master seed (the fair process, one agent, ...).</summary>
     /// <remarks>The id is mixed before it meets the seed, so neighbouring ids and neighbouring seeds give unrelated streams.</remarks>
     public static Prng ForStream(ulong masterSeed, ulong streamId)

@@ -205,22 +205,27 @@ internal sealed class MarketMakerAgent(SyntheticMarket owner, MarketMakerConfig 
             _orders.RemoveAt(j--);
         }
 
-        // Place what is missing, skipping any level that would cross someone else's quote (a maker here does not take).
+        // Place what is missing. A level that would cross is placed (and takes) only when the quotes it takes are at least h
+        // ticks through the maker's own fair estimate: stale orders left behind by a jump get cleared, but inventory skew
+        // alone never makes a maker dump onto the background liquidity.
+        var minimum = Units.MinMarketableBuyNotional * Units.PriceScale;
         info = venue.Engine.GetMarket(Owner.MarketId)!.Value;
         for (var i = 0; i < levels; i++)
         {
-            if (bids[i] != 0 && bids[i] < info.BestAsk)
+            var p = bids[i];
+            if (p != 0 && (p < info.BestAsk || ((double)p / tick <= fairTicks - config.HalfTicks && size * p >= minimum)))
             {
-                Track(Owner.Rest(venue, Account, true, bids[i], size), true);
+                Track(Owner.Rest(venue, Account, true, p, size), true);
             }
         }
 
         info = venue.Engine.GetMarket(Owner.MarketId)!.Value;
         for (var i = 0; i < levels; i++)
         {
-            if (asks[i] != 0 && asks[i] > info.BestBid)
+            var p = asks[i];
+            if (p != 0 && (p > info.BestBid || ((double)p / tick >= fairTicks + config.HalfTicks && size * (Units.PriceScale - p) >= minimum)))
             {
-                Track(Owner.Rest(venue, Account, false, asks[i], size), false);
+                Track(Owner.Rest(venue, Account, false, p, size), false);
             }
         }
     }

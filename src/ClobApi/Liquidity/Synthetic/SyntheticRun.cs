@@ -49,6 +49,7 @@ public sealed record SyntheticRunOptions
 /// <param name="HouseMakerPnlPerHour">Each house maker's PnL per virtual hour, USDC, inventory marked at the fair probability.</param>
 /// <param name="HouseMakerMaxAbsInventory">Each house maker's largest |YES − NO| sampled, shares.</param>
 /// <param name="FinalFair">The fair probability at the end.</param>
+/// <param name="SpreadDistributionPct">Share of samples by spread: index i is i ticks (0 unused), the last index 10 ticks or more (or a side missing), %.</param>
 public sealed record SyntheticMetrics(
     double SpreadMedianTicks,
     double SpreadP90Ticks,
@@ -59,12 +60,13 @@ public sealed record SyntheticMetrics(
     double SourceCommandsPerMinute,
     IReadOnlyList<double> HouseMakerPnlPerHour,
     IReadOnlyList<double> HouseMakerMaxAbsInventory,
-    double FinalFair)
+    double FinalFair,
+    IReadOnlyList<double> SpreadDistributionPct)
 {
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"spread median {SpreadMedianTicks:0.##} p90 {SpreadP90Ticks:0.##} ticks, ≤3 ticks {TimeWithin3TicksPct:0.#} %, TOB {TopOfBookMedianShares:0} sh, depth±5 {DepthWithin5TicksMedianShares:0} sh/side, {TradesPerMinute:0.00} trades/min, {SourceCommandsPerMinute:0} cmds/min, MM PnL/h [{string.Join(", ", HouseMakerPnlPerHour.Select(x => x.ToString("0.0", CultureInfo.InvariantCulture)))}] $, max|q| [{string.Join(", ", HouseMakerMaxAbsInventory.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}], fair end {FinalFair:0.000}");
+        $"spread median {SpreadMedianTicks:0.##} p90 {SpreadP90Ticks:0.##} ticks, ≤3 ticks {TimeWithin3TicksPct:0.#} %, TOB {TopOfBookMedianShares:0} sh, depth±5 {DepthWithin5TicksMedianShares:0} sh/side, {TradesPerMinute:0.00} trades/min, {SourceCommandsPerMinute:0} cmds/min, MM PnL/h [{string.Join(", ", HouseMakerPnlPerHour.Select(x => x.ToString("0.0", CultureInfo.InvariantCulture)))}] $, max|q| [{string.Join(", ", HouseMakerMaxAbsInventory.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}], fair end {FinalFair:0.000}, spread % by ticks [{string.Join(" ", SpreadDistributionPct.Skip(1).Select(x => x.ToString("0.#", CultureInfo.InvariantCulture)))}]");
 }
 
 /// <summary>How a user strategy fared.</summary>
@@ -318,7 +320,19 @@ public static class SyntheticRun
                 commandsPerMinute,
                 pnlPerHour,
                 _maxInventory,
-                fair);
+                fair,
+                Distribution());
+        }
+
+        private double[] Distribution()
+        {
+            var buckets = new double[11];
+            foreach (var s in _spreads)
+            {
+                buckets[(int)Math.Clamp(s, 0, 10)] += 100.0 / _spreads.Count;
+            }
+
+            return buckets;
         }
 
         private (long Top, long Depth) SideStats(Side side, double mid, int tick)
