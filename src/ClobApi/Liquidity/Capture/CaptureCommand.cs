@@ -125,6 +125,12 @@ public static class CaptureCommand
                         frames++;
                         break;
                 }
+
+                // Flush whenever the backlog is drained: a reader of the live file sees every frame received so far.
+                if (!stream.Items.TryPeek(out _))
+                {
+                    writer.Flush();
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

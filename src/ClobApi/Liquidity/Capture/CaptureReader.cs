@@ -108,7 +108,12 @@ public sealed class CaptureReader
 
             if (!root.TryGetProperty("meta", out var metaElement))
             {
-                BadLines++;
+                // A non-JSON frame (recorded under "text") carries no event.
+                if (!root.TryGetProperty("text", out _))
+                {
+                    BadLines++;
+                }
+
                 return;
             }
 

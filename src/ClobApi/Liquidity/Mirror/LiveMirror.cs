@@ -219,6 +219,11 @@ public sealed class LiveMirror : IAsyncDisposable
 
                         break;
                 }
+
+                if (_capture is not null && !_stream.Items.TryPeek(out _))
+                {
+                    _capture.Flush();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

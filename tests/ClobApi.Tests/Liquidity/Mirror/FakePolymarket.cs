@@ -87,7 +87,7 @@ public sealed class FakePolymarket : IAsyncDisposable
         app.MapGet("/gamma/markets", (HttpContext c) => fake.Markets(c));
         app.MapGet("/gamma/public-search", () => Results.Text(fake.Search(), "application/json"));
         app.MapGet("/clob/book", (string token_id) => fake.BookResponse(token_id));
-        app.MapPost("/clob/books", async (HttpContext c) => await fake.BooksAsync(c));
+        app.MapPost("/clob/books", (Func<HttpContext, Task<IResult>>)fake.BooksAsync);
         app.Map("/ws/market", async (HttpContext c) => await fake.AcceptAsync(c));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
