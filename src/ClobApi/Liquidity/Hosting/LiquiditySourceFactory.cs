@@ -122,8 +122,8 @@ public sealed class LiquiditySourceFactory : ILiquiditySourceFactory
                 return new SyntheticMarket(market.MarketId, scenario, (ulong)seed);
             case LiquidityKind.Replay when recording is not null:
                 // Loaded paused at its start: the operator starts it (or steps it) through the replay routes.
-                var sink = new ExternalSink(new ExternalLiquidity(market.MarketId, ExternalOptions(config)));
-                return new ReplaySource(market.MarketId, recording, VirtualClock.RealTime(), sink);
+                var external = new ExternalLiquidity(market.MarketId, ExternalOptions(config));
+                return new ReplaySource(market.MarketId, recording, VirtualClock.RealTime(), external);
             default:
                 throw new InvalidOperationException($"No {config.Kind} source in this build (or its recording is not loaded).");
         }
@@ -170,16 +170,4 @@ public sealed class LiquiditySourceFactory : ILiquiditySourceFactory
         config.SourceYesTokenId is { } yes && config.SourceNoTokenId is { } no
             ? [new MirrorTokenPair(config.SourceConditionId!, yes, no)]
             : [];
-
-    /// <summary>The external-book participant as the replay's sink.</summary>
-    private sealed class ExternalSink(ExternalLiquidity external) : IReplaySink
-    {
-        public ExternalLiquidity External => external;
-
-        public BookFreshness Freshness => external.Freshness;
-
-        public void OnEvent(IMarketVenue venue, ReplayEvent e) => external.OnEvent(venue, e);
-
-        public void Withdraw(IMarketVenue venue) => external.Withdraw(venue);
-    }
 }
