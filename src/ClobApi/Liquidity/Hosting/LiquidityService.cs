@@ -273,7 +273,9 @@ public sealed class LiquidityService(
             slot.LastHostMs = hostNow;
             if (ctx.State.Engine.GetMarket(source.MarketId) is not { Status: MarketStatus.Active })
             {
-                // Closed or resolved: the source's time stands still rather than racing ahead of a market that cannot trade.
+                // Closed or resolved: the source's time stands still rather than racing ahead of a market that cannot trade;
+                // looked at again a step later, so a reopened market picks up its flow.
+                nextDue = Math.Min(nextDue, maxStep);
                 continue;
             }
 

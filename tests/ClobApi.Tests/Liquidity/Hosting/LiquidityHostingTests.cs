@@ -218,6 +218,40 @@ public sealed class LiquidityHostingTests
     }
 
     [Fact]
+    public async Task A_closed_market_stops_its_source_and_a_reopened_one_picks_it_up_again()
+    {
+        var factory = new ScriptedFactory();
+        await using var server = await StartAsync(factory);
+        var market = await CreateMarketAsync(server);
+        using var admin = server.AdminClient();
+        await JsonAsync(await admin.PutAsJsonAsync($"/v1/admin/markets/{market.ConditionId}/liquidity", new { preset = "active" }));
+        await WaitUntilAsync(server, s => s.Engine.GetOpenOrders(SystemAccounts.NoiseTakers).Count >= 2);
+
+        await JsonAsync(await admin.PostAsync($"/v1/admin/markets/{market.ConditionId}/close", null));
+        var closed = await JsonAsync(await admin.GetAsync($"/v1/admin/markets/{market.ConditionId}/liquidity"));
+        Assert.Equal("market_closed", closed.GetProperty("state").GetString());
+        var commands = closed.GetProperty("commands").GetInt64();
+        await Task.Delay(500);
+        var still = await JsonAsync(await admin.GetAsync($"/v1/admin/markets/{market.ConditionId}/liquidity"));
+        Assert.Equal(commands, still.GetProperty("commands").GetInt64());
+
+        await JsonAsync(await admin.PostAsync($"/v1/admin/markets/{market.ConditionId}/reopen", null));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var row = await JsonAsync(await admin.GetAsync($"/v1/admin/markets/{market.ConditionId}/liquidity"));
+            if (row.GetProperty("commands").GetInt64() > commands)
+            {
+                Assert.Equal("running", row.GetProperty("state").GetString());
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the flow did not resume after the market reopened");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task A_resolved_market_refuses_a_source()
     {
         await using var server = await StartAsync(new ScriptedFactory());
