@@ -122,7 +122,8 @@ public sealed class RequestRateLimiter
                 // Re-read the clock each time: it may have moved between the reservation and the timer's creation.
                 while (admitAt - Now() is var remaining && remaining > 0)
                 {
-                    await Task.Delay(TimeSpan.FromTicks(remaining), _time, ct);
+                    // Whole milliseconds, rounded up: timers truncate below 1 ms, and a zero delay would spin.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining / (double)TimeSpan.TicksPerMillisecond)), _time, ct);
                 }
             }
             finally
