@@ -100,7 +100,7 @@ public sealed class LiveMirror : IAsyncDisposable
         var limiter = new RequestRateLimiter(time, options.RateBudgetFraction);
         limiter.Register(options.GammaUrl, PolymarketApi.Gamma);
         limiter.Register(options.ClobUrl, PolymarketApi.Clob);
-        var http = new HttpClient(new RateLimitedHandler(limiter, transport ?? new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(new RateLimitedHandler(limiter, transport ?? new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan };
         var gamma = new GammaClient(http, options.GammaUrl);
         var markets = new List<MirrorMarketInfo>();
         void AddAll(IEnumerable<MirrorMarketInfo> found)

@@ -119,7 +119,12 @@ public sealed class RequestRateLimiter
         {
             try
             {
-                await Task.Delay(TimeSpan.FromTicks(wait), _time, ct);
+                // Re-read the clock each time: it may have moved between the reservation and the timer's creation.
+                while (admitAt - Now() is var remaining && remaining > 0)
+                {
+                    // Whole milliseconds, rounded up: timers truncate below 1 ms, and a zero delay would spin.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining / (double)TimeSpan.TicksPerMillisecond)), _time, ct);
+                }
             }
             finally
             {
@@ -198,12 +203,16 @@ public sealed class RequestRateLimiter
 /// <summary>Puts every request of an <see cref="HttpClient"/> through a <see cref="RequestRateLimiter"/>.</summary>
 /// <param name="limiter">The shared limiter.</param>
 /// <param name="inner">The transport.</param>
-public sealed class RateLimitedHandler(RequestRateLimiter limiter, HttpMessageHandler inner) : DelegatingHandler(inner)
+/// <param name="networkTimeout">Timeout of the request once admitted (the wait for the budget is not counted; default 30 s).</param>
+/// <remarks>Give the <see cref="HttpClient"/> an infinite timeout: its own timeout would also count the time queued for the budget.</remarks>
+public sealed class RateLimitedHandler(RequestRateLimiter limiter, HttpMessageHandler inner, TimeSpan? networkTimeout = null) : DelegatingHandler(inner)
 {
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         await limiter.AcquireAsync(request.RequestUri!, cancellationToken);
-        return await base.SendAsync(request, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(networkTimeout ?? TimeSpan.FromSeconds(30));
+        return await base.SendAsync(request, timeout.Token);
     }
 }
