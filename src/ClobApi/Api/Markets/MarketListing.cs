@@ -137,23 +137,41 @@ public static class MarketListing
     /// <summary>Creates the engine market and journals its listing with derived ids; on the engine thread.</summary>
     public static MarketListed List(EngineHost.WriteContext ctx, MarketSpec spec)
     {
-        // Above every engine market, listed or not, so the create can only fail on its parameters.
-        var marketId = Math.Max(ctx.State.Markets.NextMarketId, ctx.State.Engine.MarketIds().DefaultIfEmpty(0).Max() + 1);
+        var marketId = NewMarketId(ctx);
         var conditionId = MarketIds.ConditionId(marketId, spec.Question);
+        return Create(ctx, marketId, spec, conditionId, MarketIds.TokenId(conditionId, Outcome.Yes), MarketIds.TokenId(conditionId, Outcome.No), MarketIds.Slug(spec.Question));
+    }
+
+    /// <summary>Lists a market under ids given from outside (a mirrored Polymarket market keeps its real condition and token
+    /// ids), journaled like any listing; a market already listed under that condition id is returned as it is.</summary>
+    public static MarketListed ListWithIds(EngineHost.WriteContext ctx, MarketSpec spec, string conditionId, string yesTokenId, string noTokenId, string slug)
+    {
+        if (ctx.State.Markets.ByCondition(conditionId) is { } existing)
+        {
+            return existing;
+        }
+
+        if (ctx.State.Markets.TryGetToken(yesTokenId, out _, out _) || ctx.State.Markets.TryGetToken(noTokenId, out _, out _) || yesTokenId == noTokenId)
+        {
+            throw ApiException.Validation("A token id of this market is already used by another listed market.", "token_id");
+        }
+
+        return Create(ctx, NewMarketId(ctx), spec, conditionId, yesTokenId, noTokenId, string.IsNullOrEmpty(slug) ? MarketIds.Slug(spec.Question) : slug);
+    }
+
+    // Above every engine market, listed or not, so the create can only fail on its parameters.
+    private static int NewMarketId(EngineHost.WriteContext ctx) =>
+        Math.Max(ctx.State.Markets.NextMarketId, ctx.State.Engine.MarketIds().DefaultIfEmpty(0).Max() + 1);
+
+    private static MarketListed Create(EngineHost.WriteContext ctx, int marketId, MarketSpec spec, string conditionId, string yesTokenId, string noTokenId, string slug)
+    {
         var created = ctx.Apply(Command.CreateMarket(0, 0, marketId, spec.Parameters));
         if (!created.Accepted)
         {
             throw ApiException.Validation($"The engine refused the market parameters ({created.Code}).");
         }
 
-        var listed = new MarketListed(
-            marketId,
-            conditionId,
-            MarketIds.TokenId(conditionId, Outcome.Yes),
-            MarketIds.TokenId(conditionId, Outcome.No),
-            spec.Question,
-            MarketIds.Slug(spec.Question),
-            ctx.Now);
+        var listed = new MarketListed(marketId, conditionId, yesTokenId, noTokenId, spec.Question, slug, ctx.Now);
         ctx.Record(listed);
         return listed;
     }

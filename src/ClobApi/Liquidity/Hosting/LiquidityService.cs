@@ -33,6 +33,7 @@ public sealed class LiquidityService(
 
     private readonly SortedDictionary<int, Slot> _slots = [];
     private readonly Dictionary<int, IReadOnlyList<ReplayEvent>> _recordings = [];
+    private readonly Dictionary<int, Func<ILiquiditySource>> _mirrors = [];
     private Engine? _engineSeen;
     private ITimer? _timer;
     private int _inFlight;
@@ -217,10 +218,25 @@ public sealed class LiquidityService(
             kind == LiquidityKind.Synthetic ? options.TimeScale : null,
             config?.RecordingPath,
             config?.RecordingFormat,
-            slot?.Source is Replay.ReplaySource r ? Lower(r.Freshness.ToString()) : kind is LiquidityKind.Replay or LiquidityKind.Mirror ? "empty" : null,
+            slot?.Source switch { Replay.ReplaySource r => Lower(r.Freshness.ToString()), MirrorSource m => Lower(m.Freshness.ToString()), _ => null } ?? (kind is LiquidityKind.Replay or LiquidityKind.Mirror ? "empty" : null),
             config is null ? null : MarketViews.Iso(config.ChangedAtMs),
             slot?.Source is Synthetic.SyntheticMarket { OriginMs: > 0 } synthetic ? Math.Round(synthetic.FairProbability, 4) : null,
-            slot?.Source is Replay.ReplaySource replay ? ReplayView(replay) : null);
+            slot?.Source is Replay.ReplaySource replay ? ReplayView(replay) : null,
+            slot?.Source is MirrorSource mirror ? MirrorView(mirror) : null);
+    }
+
+    private static MirrorSourceStatus MirrorView(MirrorSource mirror)
+    {
+        var c = mirror.Counters;
+        return new MirrorSourceStatus(
+            mirror.EventsApplied,
+            mirror.LastEventMs > 0 ? MarketViews.Iso(mirror.LastEventMs) : null,
+            c.ShadowFills,
+            c.PrintFills,
+            c.CrossingFills,
+            c.QueueAdvances,
+            c.Gaps,
+            c.IgnoredWhileStale);
     }
 
     private static ReplayStatus ReplayView(Replay.ReplaySource replay)
@@ -248,6 +264,53 @@ public sealed class LiquidityService(
         control(replay, ctx.Now);
         _nextDueWallMs = long.MinValue;
         return Describe(ctx.State, market);
+    }
+
+    /// <summary>Puts a market under the live mirror (engine thread): withdraws what ran there, cancels the agents' orders,
+    /// journals the market's kind as Mirror (once) and starts a source made by <paramref name="create"/>.</summary>
+    /// <remarks>The mirror itself is not journaled: it is started from the settings at every start, so after a restart a
+    /// Mirror market runs nothing until the mirror is up again. <paramref name="create"/> is kept, so a state rebuilt from the
+    /// database journal gets a fresh source (which shows the book again from the mirror's next snapshot).</remarks>
+    public LiquidityStatus AttachMirror(EngineHost.WriteContext ctx, MarketListed market, Func<ILiquiditySource> create)
+    {
+        CheckEngine(ctx);
+        _mirrors[market.MarketId] = create;
+        if (_slots.Remove(market.MarketId, out var old) && old.Source is not null)
+        {
+            old.Source.Withdraw(new HostVenue(ctx));
+            (old.Source as IDisposable)?.Dispose();
+        }
+
+        CancelAgentOrders(ctx, market.MarketId);
+        var config = ctx.State.Liquidity.Of(market.MarketId);
+        if (config is not { Kind: LiquidityKind.Mirror })
+        {
+            config = new LiquidityConfigured(
+                market.MarketId, LiquidityKind.Mirror, options.Preset, options.Fair, options.Seed, false, config?.QueueModel, config?.Policy,
+                null, null, ctx.Now, SourceConditionId: market.ConditionId, SourceYesTokenId: market.YesTokenId, SourceNoTokenId: market.NoTokenId);
+            ctx.Record(config);
+        }
+
+        if (options.Enabled && ctx.State.Engine.GetMarket(market.MarketId) is not { Status: MarketStatus.Resolved })
+        {
+            InstallMirror(ctx, config, create);
+        }
+
+        _nextDueWallMs = long.MinValue;
+        return Describe(ctx.State, market);
+    }
+
+    private void InstallMirror(EngineHost.WriteContext ctx, LiquidityConfigured config, Func<ILiquiditySource> create)
+    {
+        try
+        {
+            _slots[config.MarketId] = new Slot(config, create(), 0, ctx.Now);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            _slots[config.MarketId] = new Slot(config, null, 0, ctx.Now) { Error = ex.Message };
+            log.LogError(ex, "Liquidity: the mirror source of market {Market} could not be created.", config.MarketId);
+        }
     }
 
     /// <summary>The source running on a market, if any (engine thread).</summary>
@@ -379,6 +442,17 @@ public sealed class LiquidityService(
             CancelAgentOrders(ctx, config.MarketId);
             if (ctx.State.Engine.GetMarket(config.MarketId) is { Status: MarketStatus.Resolved })
             {
+                continue;
+            }
+
+            if (config.Kind == LiquidityKind.Mirror)
+            {
+                // The mirror attaches its markets itself once it is up; until then the market runs nothing.
+                if (_mirrors.TryGetValue(config.MarketId, out var create))
+                {
+                    InstallMirror(ctx, config, create);
+                }
+
                 continue;
             }
 
@@ -552,6 +626,7 @@ public sealed class LiquidityService(
 /// <param name="ChangedAt">When the configuration was last set, ISO 8601.</param>
 /// <param name="FairProbability">Synthetic: the hidden fair YES probability now (an operator's view; agents never show it).</param>
 /// <param name="Replay">Replay: state, clock and position.</param>
+/// <param name="Mirror">Mirror: events applied and the external book's counters.</param>
 public sealed record LiquidityStatus(
     string ConditionId,
     int EngineMarketId,
@@ -575,7 +650,8 @@ public sealed record LiquidityStatus(
     string? Freshness,
     string? ChangedAt,
     double? FairProbability,
-    ReplayStatus? Replay);
+    ReplayStatus? Replay,
+    MirrorSourceStatus? Mirror = null);
 
 /// <summary>Where a replay stands.</summary>
 /// <param name="State">loaded, running, paused or finished.</param>
@@ -585,3 +661,14 @@ public sealed record LiquidityStatus(
 /// <param name="EventsConsumed">Events delivered to the external book.</param>
 /// <param name="EventsRemaining">Events still to deliver.</param>
 public sealed record ReplayStatus(string State, string Mode, double? Speed, string? DataTime, long EventsConsumed, long? EventsRemaining);
+
+/// <summary>What a mirrored market's source has done.</summary>
+/// <param name="Events">Mirror events applied to the market's external book.</param>
+/// <param name="LastEvent">When the last one was applied (host clock), ISO 8601.</param>
+/// <param name="ShadowFills">Internal takers' fills against external orders.</param>
+/// <param name="PrintFills">Internal orders filled by Polymarket trade prints.</param>
+/// <param name="CrossingFills">Internal orders filled by the external book moving through them.</param>
+/// <param name="QueueAdvances">Times external size in front of internal orders was removed.</param>
+/// <param name="Gaps">Times the external book became stale.</param>
+/// <param name="IgnoredWhileStale">Events dropped while the book was stale or empty.</param>
+public sealed record MirrorSourceStatus(long Events, string? LastEvent, long ShadowFills, long PrintFills, long CrossingFills, long QueueAdvances, long Gaps, long IgnoredWhileStale);

@@ -10,5 +10,8 @@ public static class LiquidityServices
         services.AddSingleton<ILiquiditySourceFactory, LiquiditySourceFactory>();
         services.AddSingleton<LiquidityService>();
         services.AddHostedService(sp => sp.GetRequiredService<LiquidityService>());
+        services.AddSingleton(Mirror.MirrorOptions.From(configuration));
+        services.AddSingleton<MirrorHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MirrorHostedService>());
     }
 }
