@@ -2,12 +2,9 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains;
-using BenchmarkDotNet.Toolchains.CsProj;
-using BenchmarkDotNet.Toolchains.DotNetCli;
+using Polysim.Benchmarks.Shared;
 using Polysim.ClobApi.Liquidity;
 using Polysim.ClobApi.Liquidity.Synthetic;
 using Polysim.MatchingEngine;
@@ -91,38 +88,4 @@ public sealed class VirtualSecondsPerWallSecond : IColumn
     public bool IsAvailable(Summary summary) => true;
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-}
-
-/// <summary>The out-of-process .NET 10 job, pointed at this project file (BDN would look for one named after the assembly).</summary>
-internal static class BenchJob
-{
-    private static readonly NetCoreAppSettings Settings = NetCoreAppSettings.NetCoreApp10_0;
-
-    public static Job Base { get; } = Job.Default.WithToolchain(new Toolchain(
-        "net10.0 (csproj)",
-        new ProjectGenerator(),
-        new DotNetCliBuilder(Settings.TargetFrameworkMoniker, Settings.CustomDotNetCliPath),
-        new DotNetCliExecutor(Settings.CustomDotNetCliPath!)));
-
-    private sealed class ProjectGenerator : CsProjGenerator
-    {
-        public ProjectGenerator()
-            : base(Settings.TargetFrameworkMoniker, Settings.CustomDotNetCliPath!, Settings.PackagesPath!, Settings.RuntimeFrameworkVersion!, isNetCore: true)
-        {
-        }
-
-        protected override FileInfo GetProjectFilePath(Type benchmarkTarget, ILogger logger)
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var project = new FileInfo(Path.Combine(dir.FullName, "Liquidity.Benchmarks.csproj"));
-                if (project.Exists)
-                {
-                    return project;
-                }
-            }
-
-            return base.GetProjectFilePath(benchmarkTarget, logger);
-        }
-    }
 }

@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Loggers;
-using BenchmarkDotNet.Toolchains;
-using BenchmarkDotNet.Toolchains.CsProj;
-using BenchmarkDotNet.Toolchains.DotNetCli;
+
+using Polysim.Benchmarks.Shared;
 
 namespace Polysim.MatchingEngine.Benchmarks;
 
@@ -34,44 +32,5 @@ public sealed class ReplayConfig : ManualConfig
     public ReplayConfig()
     {
         AddJob(BenchJob.Base.WithLaunchCount(1).WithInvocationCount(1).WithUnrollFactor(1).WithWarmupCount(3).WithIterationCount(10).WithId("Replay"));
-    }
-}
-
-/// <summary>The out-of-process .NET 10 job every suite starts from.</summary>
-/// <remarks>
-/// BDN's own toolchain looks for a project file named after the assembly (Polysim.MatchingEngine.Benchmarks.csproj);
-/// ours is MatchingEngine.Benchmarks.csproj, so the generator is pointed at it explicitly.
-/// </remarks>
-internal static class BenchJob
-{
-    // BDN's own CsProjCoreToolchain passes these settings' nulls (default CLI, packages, runtime) the same way.
-    private static readonly NetCoreAppSettings Settings = NetCoreAppSettings.NetCoreApp10_0;
-
-    public static Job Base { get; } = Job.Default.WithToolchain(new Toolchain(
-        "net10.0 (csproj)",
-        new ProjectGenerator(),
-        new DotNetCliBuilder(Settings.TargetFrameworkMoniker, Settings.CustomDotNetCliPath),
-        new DotNetCliExecutor(Settings.CustomDotNetCliPath!)));
-
-    private sealed class ProjectGenerator : CsProjGenerator
-    {
-        public ProjectGenerator()
-            : base(Settings.TargetFrameworkMoniker, Settings.CustomDotNetCliPath!, Settings.PackagesPath!, Settings.RuntimeFrameworkVersion!, isNetCore: true)
-        {
-        }
-
-        protected override FileInfo GetProjectFilePath(Type benchmarkTarget, ILogger logger)
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var project = new FileInfo(Path.Combine(dir.FullName, "MatchingEngine.Benchmarks.csproj"));
-                if (project.Exists)
-                {
-                    return project;
-                }
-            }
-
-            return base.GetProjectFilePath(benchmarkTarget, logger);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Polysim.ClobApi.Liquidity.Mirror;
@@ -9,81 +8,8 @@ namespace Polysim.ClobApi.Liquidity.Mirror;
 public static class DecimalText
 {
     /// <summary>Parses a decimal string into an integer scaled by 10^<paramref name="decimals"/>; false when malformed, negative or finer than that.</summary>
-    public static bool TryParseScaled(ReadOnlySpan<char> text, int decimals, out long value)
-    {
-        value = 0;
-        text = text.Trim();
-        if (text.IsEmpty)
-        {
-            return false;
-        }
-
-        var seenDigit = false;
-        var seenDot = false;
-        var fraction = 0;
-        long whole = 0;
-        foreach (var c in text)
-        {
-            if (c == '.')
-            {
-                if (seenDot)
-                {
-                    return false;
-                }
-
-                seenDot = true;
-                continue;
-            }
-
-            if (c is < '0' or > '9')
-            {
-                return false;
-            }
-
-            seenDigit = true;
-            var digit = c - '0';
-            if (seenDot)
-            {
-                if (fraction == decimals)
-                {
-                    // Trailing zeros beyond the scale are harmless ("0.920000"); anything else would need rounding.
-                    if (digit != 0)
-                    {
-                        return false;
-                    }
-
-                    continue;
-                }
-
-                fraction++;
-            }
-
-            if (whole > (long.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            whole = (whole * 10) + digit;
-        }
-
-        if (!seenDigit)
-        {
-            return false;
-        }
-
-        for (; fraction < decimals; fraction++)
-        {
-            if (whole > long.MaxValue / 10)
-            {
-                return false;
-            }
-
-            whole *= 10;
-        }
-
-        value = whole;
-        return true;
-    }
+    public static bool TryParseScaled(ReadOnlySpan<char> text, int decimals, out long value) =>
+        Recordings.DecimalUnits.TryParse(text, decimals, out value);
 
     /// <summary>A price string as 1e-4 units.</summary>
     /// <exception cref="FormatException">Malformed, or finer than 0.0001.</exception>
@@ -101,11 +27,11 @@ public static class DecimalText
     /// <summary>A size held as a JSON string or number, as micro-shares.</summary>
     public static long Size(JsonElement e) => Size(Text(e));
 
-    /// <summary>The literal text of a string or number element (numbers keep their exact digits).</summary>
+    /// <summary>The literal text of a string or number element (numbers keep their exact digits; exponents are scaled exactly by the parser).</summary>
     public static string Text(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString()!,
-        JsonValueKind.Number => ExpandExponent(e.GetRawText()),
+        JsonValueKind.Number => e.GetRawText(),
         _ => throw new FormatException($"expected a decimal, got {e.ValueKind}"),
     };
 
@@ -114,9 +40,4 @@ public static class DecimalText
         value = 0;
         return text is not null && TryParseScaled(text.AsSpan(), decimals, out value);
     }
-
-    private static string ExpandExponent(string raw) =>
-        raw.Contains('e', StringComparison.OrdinalIgnoreCase)
-            ? decimal.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)
-            : raw;
 }

@@ -148,6 +148,7 @@ public sealed class FrameParserTests
     [InlineData("25.0", 6, 25_000_000L)]
     [InlineData("219.217767", 6, 219_217_767L)]
     [InlineData("3149725.72", 6, 3_149_725_720_000L)]
+    [InlineData("1e-3", 4, 10L)]
     public void Decimal_strings_become_exact_scaled_integers(string text, int decimals, long expected)
     {
         Assert.True(DecimalText.TryParseScaled(text, decimals, out var value));
@@ -157,7 +158,7 @@ public sealed class FrameParserTests
     [Theory]
     [InlineData("0.00005")]
     [InlineData("-0.5")]
-    [InlineData("1e-3")]
+    [InlineData("1e-5")]
     [InlineData("")]
     [InlineData("0.4.5")]
     public void Prices_finer_than_the_scale_or_malformed_are_refused_not_rounded(string text) =>
