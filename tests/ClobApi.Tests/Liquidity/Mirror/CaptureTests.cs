@@ -103,7 +103,8 @@ public sealed class CaptureServerTests
             var result = await capture;
             (book, events) = ReadBack(file, market.ConditionId);
 
-            Assert.True(result.Frames >= 4, $"{result.Frames} frames");
+            // The server coalesces a subscriber's backlog into one array frame, so the changes may arrive in one frame after the dump.
+            Assert.True(result.Frames >= 2, $"{result.Frames} frames");
             Assert.Contains(events, e => e.Kind == ReplayEventKind.Trade);
             Assert.Equal(expected.Bids, book.Bids);
             Assert.Equal(expected.Asks, book.Asks);
