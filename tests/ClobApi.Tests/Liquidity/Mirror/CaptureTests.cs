@@ -4,6 +4,7 @@ using System.Text.Json;
 using Polysim.ClobApi.Liquidity;
 using Polysim.ClobApi.Liquidity.Capture;
 using Polysim.ClobApi.Liquidity.Mirror;
+using Polysim.ClobApi.Liquidity.Recordings;
 using Polysim.ClobApi.Tests.Feeds;
 using Polysim.ClobApi.Tests.Orders;
 using Polysim.MatchingEngine;
@@ -92,8 +93,8 @@ public sealed class CaptureServerTests
             using var http = server.Client();
             var parser = new PolymarketMarketFrames([new MirrorTokenPair(market.ConditionId, market.YesToken, market.NoToken)]);
             var expected = parser.ParseBook(await http.GetFromJsonAsync<JsonElement>($"/book?token_id={market.YesToken}"), 0)!;
-            var (book, events) = (new MirrorBook(), new List<ReplayEvent>());
-            for (var i = 0; i < 200 && !(book.Bids.SequenceEqual(expected.Bids) && book.Asks.SequenceEqual(expected.Asks) && events.Exists(e => e.Kind == ReplayEventKind.Trade)); i++)
+            var (book, events) = (new ShadowBook(), new List<ReplayEvent>());
+            for (var i = 0; i < 200 && !(book.Bids().SequenceEqual(expected.Bids) && book.Asks().SequenceEqual(expected.Asks) && events.Exists(e => e.Kind == ReplayEventKind.Trade)); i++)
             {
                 await Task.Delay(25);
                 (book, events) = ReadBack(file, market.ConditionId);
@@ -106,10 +107,10 @@ public sealed class CaptureServerTests
             // The server coalesces a subscriber's backlog into one array frame, so the changes may arrive in one frame after the dump.
             Assert.True(result.Frames >= 2, $"{result.Frames} frames");
             Assert.Contains(events, e => e.Kind == ReplayEventKind.Trade);
-            Assert.Equal(expected.Bids, book.Bids);
-            Assert.Equal(expected.Asks, book.Asks);
-            Assert.NotEmpty(book.Bids);
-            Assert.NotEmpty(book.Asks);
+            Assert.Equal(expected.Bids, book.Bids());
+            Assert.Equal(expected.Asks, book.Asks());
+            Assert.NotEmpty(book.Bids());
+            Assert.NotEmpty(book.Asks());
         }
         finally
         {
@@ -117,13 +118,13 @@ public sealed class CaptureServerTests
         }
     }
 
-    private static (MirrorBook Book, List<ReplayEvent> Events) ReadBack(string file, string condition)
+    private static (ShadowBook Book, List<ReplayEvent> Events) ReadBack(string file, string condition)
     {
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
-        var book = new MirrorBook();
+        var book = new ShadowBook();
         var events = new CaptureReader().Read(reader).ToList();
-        events.Where(e => e.ConditionId == condition).ToList().ForEach(book.Apply);
+        events.Where(e => e.ConditionId == condition).ToList().ForEach(e => book.Apply(e));
         return (book, events);
     }
 

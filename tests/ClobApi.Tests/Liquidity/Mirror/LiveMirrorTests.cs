@@ -2,6 +2,7 @@ using System.Text.Json;
 using Polysim.ClobApi.Liquidity;
 using Polysim.ClobApi.Liquidity.Capture;
 using Polysim.ClobApi.Liquidity.Mirror;
+using Polysim.ClobApi.Liquidity.Recordings;
 
 namespace Polysim.ClobApi.Tests.Liquidity.Mirror;
 
@@ -41,7 +42,7 @@ public sealed class LiveMirrorTests
     };
 
     /// <summary>Applies mirror events to <paramref name="book"/> until <paramref name="done"/> holds.</summary>
-    private static async Task DrainUntilAsync(LiveMirror mirror, MirrorBook book, List<ReplayEvent> seen, Func<bool> done, int timeoutMs = 10_000)
+    private static async Task DrainUntilAsync(LiveMirror mirror, ShadowBook book, List<ReplayEvent> seen, Func<bool> done, int timeoutMs = 10_000)
     {
         using var cts = new CancellationTokenSource(timeoutMs);
         while (!done())
@@ -55,10 +56,10 @@ public sealed class LiveMirrorTests
         }
     }
 
-    private static bool Same(MirrorBook book, FakePolymarket fake)
+    private static bool Same(ShadowBook book, FakePolymarket fake)
     {
         var (bids, asks) = fake.YesBook(YesA);
-        return book.Freshness == BookFreshness.Fresh && book.Bids.SequenceEqual(bids) && book.Asks.SequenceEqual(asks);
+        return book.Freshness == BookFreshness.Fresh && book.Bids().SequenceEqual(bids) && book.Asks().SequenceEqual(asks);
     }
 
     [Fact]
@@ -108,14 +109,14 @@ public sealed class LiveMirrorTests
         await using var fake = await FakeAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var record = Path.Combine(Path.GetTempPath(), "polysim-mirror-" + Guid.NewGuid().ToString("n") + ".ndjson");
-        var book = new MirrorBook();
+        var book = new ShadowBook();
         var seen = new List<ReplayEvent>();
         try
         {
             await using (var mirror = await LiveMirror.StartAsync(Options(fake, record), cts.Token))
             {
                 // Seeded over REST, then the WebSocket dump, then live changes.
-                await DrainUntilAsync(mirror, book, seen, () => book.Snapshots >= 2 && Same(book, fake));
+                await DrainUntilAsync(mirror, book, seen, () => book.Counters.Snapshots >= 2 && Same(book, fake));
                 fake.SetLevel(YesA, bid: true, 6200, 10 * Share);
                 fake.Trade(YesA, 6300, 5 * Share, "BUY");
                 await DrainUntilAsync(mirror, book, seen, () => seen.Exists(e => e.Kind == ReplayEventKind.Trade) && Same(book, fake));
@@ -147,12 +148,12 @@ public sealed class LiveMirrorTests
             }
 
             // The recording reads back into the same gaps and the same final book.
-            var replayed = new MirrorBook();
+            var replayed = new ShadowBook();
             var events = CaptureReader.ReadFile(record).ToList();
-            events.Where(e => e.ConditionId == ConditionA).ToList().ForEach(replayed.Apply);
+            events.Where(e => e.ConditionId == ConditionA).ToList().ForEach(e => replayed.Apply(e));
             Assert.Equal(2, events.Count(e => e.Kind == ReplayEventKind.Gap));
-            Assert.Equal(book.Bids, replayed.Bids);
-            Assert.Equal(book.Asks, replayed.Asks);
+            Assert.Equal(book.Bids(), replayed.Bids());
+            Assert.Equal(book.Asks(), replayed.Asks());
         }
         finally
         {
@@ -166,11 +167,11 @@ public sealed class LiveMirrorTests
         await using var fake = await FakeAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var options = Options(fake) with { StallAfter = TimeSpan.FromMilliseconds(800), BusyFrames = 3, PingInterval = TimeSpan.FromMilliseconds(100) };
-        var book = new MirrorBook();
+        var book = new ShadowBook();
         var seen = new List<ReplayEvent>();
 
         await using var mirror = await LiveMirror.StartAsync(options, cts.Token);
-        await DrainUntilAsync(mirror, book, seen, () => book.Snapshots >= 2);
+        await DrainUntilAsync(mirror, book, seen, () => book.Counters.Snapshots >= 2);
         for (var i = 0; i < 3; i++)
         {
             fake.SetLevel(YesA, bid: true, 5000 + i, Share);
