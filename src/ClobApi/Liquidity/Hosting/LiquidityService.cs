@@ -37,7 +37,7 @@ public sealed class LiquidityService(
     private Engine? _engineSeen;
     private ITimer? _timer;
     private int _inFlight;
-    private long _nextDueWallMs = long.MinValue;
+    private long _nextDueWallMs = long.MaxValue;
 
     /// <summary>The settings the service runs with.</summary>
     public LiquidityOptions Options => options;
@@ -148,7 +148,7 @@ public sealed class LiquidityService(
             Install(ctx, config, market);
         }
 
-        _nextDueWallMs = long.MinValue;
+        WakeIfAnySource();
         return Describe(ctx.State, market);
     }
 
@@ -262,7 +262,7 @@ public sealed class LiquidityService(
         }
 
         control(replay, ctx.Now);
-        _nextDueWallMs = long.MinValue;
+        WakeIfAnySource();
         return Describe(ctx.State, market);
     }
 
@@ -296,7 +296,7 @@ public sealed class LiquidityService(
             InstallMirror(ctx, config, create);
         }
 
-        _nextDueWallMs = long.MinValue;
+        WakeIfAnySource();
         return Describe(ctx.State, market);
     }
 
@@ -374,6 +374,11 @@ public sealed class LiquidityService(
 
         _nextDueWallMs = nextDue == long.MaxValue ? long.MaxValue : WallMs() + nextDue;
     }
+
+    // Engine thread. With no source at all the timer stays quiet: an idle server (or one with a one-slot engine queue)
+    // must not see writes it never asked for.
+    private void WakeIfAnySource() =>
+        Volatile.Write(ref _nextDueWallMs, _slots.Values.Any(s => s.Source is not null) ? long.MinValue : long.MaxValue);
 
     private void OnTimer()
     {
@@ -470,7 +475,7 @@ public sealed class LiquidityService(
             Install(ctx, config, market);
         }
 
-        _nextDueWallMs = long.MinValue;
+        WakeIfAnySource();
     }
 
     private void Install(EngineHost.WriteContext ctx, LiquidityConfigured config, MarketListed market)
