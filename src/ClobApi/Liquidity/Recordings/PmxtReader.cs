@@ -355,17 +355,7 @@ public sealed class PmxtReader
                             yield break;
                         }
 
-                        var level = new ReplayEvent
-                        {
-                            TsNs = row.TsNs,
-                            ConditionId = market.ConditionId,
-                            TokenId = row.TokenId,
-                            Kind = ReplayEventKind.Level,
-                            Side = mirror ? Flip(row.Side) : row.Side,
-                            Price = mirror ? 10_000 - row.Price : row.Price,
-                            Size = row.Size,
-                        };
-                        foreach (var e in Emit(level))
+                        foreach (var e in Emit(InYesTerms(row, market, ReplayEventKind.Level, mirror)))
                         {
                             yield return e;
                         }
@@ -386,24 +376,13 @@ public sealed class PmxtReader
 
                 case PmxtRowKind.Trade:
                     {
-                        var price = mirror ? 10_000 - row.Price : row.Price;
-                        if (IsDuplicateTrade(row.TxHash ?? $"@{row.TsNs}", price, row.Size, outcome))
+                        var trade = InYesTerms(row, market, ReplayEventKind.Trade, mirror) with { TxHash = row.TxHash };
+                        if (IsDuplicateTrade(row.TxHash ?? $"@{row.TsNs}", trade.Price, row.Size, outcome))
                         {
                             stats.DuplicateTrades++;
                             yield break;
                         }
 
-                        var trade = new ReplayEvent
-                        {
-                            TsNs = row.TsNs,
-                            ConditionId = market.ConditionId,
-                            TokenId = row.TokenId,
-                            Kind = ReplayEventKind.Trade,
-                            Side = mirror ? Flip(row.Side) : row.Side,
-                            Price = price,
-                            Size = row.Size,
-                            TxHash = row.TxHash,
-                        };
                         foreach (var e in Emit(trade))
                         {
                             yield return e;
@@ -587,6 +566,18 @@ public sealed class PmxtReader
         }
 
         private static Side Flip(Side side) => side == Side.Buy ? Side.Sell : Side.Buy;
+
+        // A NO-token level or print is the YES one at the complementary price on the other side.
+        private static ReplayEvent InYesTerms(PmxtRow row, PmxtMarket market, ReplayEventKind kind, bool mirror) => new()
+        {
+            TsNs = row.TsNs,
+            ConditionId = market.ConditionId,
+            TokenId = row.TokenId,
+            Kind = kind,
+            Side = mirror ? Flip(row.Side) : row.Side,
+            Price = mirror ? Units.PriceScale - row.Price : row.Price,
+            Size = row.Size,
+        };
 
         private static (int Price, long Size)[] MirrorLevels((int Price, long Size)[] levels)
         {
