@@ -25,6 +25,13 @@ public static class PolysimServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Kestrel runs request code on the socket thread instead of hopping to the thread pool: on this class of VM a thread
+        // switch costs tens of µs. Only safe while no handler blocks; off unless set (see docs/PERFORMANCE.md).
+        if (builder.Configuration.GetValue("Polysim:Http:InlineScheduling", false))
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         // Hosting's per-request diagnostics logger only writes request start/finish lines (Information/Debug), but while it is
         // enabled at all, Kestrel creates an Activity and a log scope for every request (~600 B and their async-local
         // copies): off, since errors are logged by ErrorContractMiddleware under its own category.
