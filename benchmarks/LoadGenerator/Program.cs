@@ -42,11 +42,12 @@ try
         $"{options.Accounts} accounts × {options.Markets} markets, mix rest/cancel/marketable {options.RestPercent}/{options.CancelPercent}/{100 - options.RestPercent - options.CancelPercent}, " +
         $"{options.Connections} connections; generator GC {(GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs");
     var workload = await Workload.SetUpAsync(options, url, handler);
+    using var client = new LeanHttpClient(url, options.Connections);
     Console.WriteLine("set-up done (markets listed, accounts opened, books seeded)");
 
     if (options.Warmup > TimeSpan.Zero)
     {
-        var warm = OpenLoop.Run("warm-up", options.Rate, options.Warmup, Workload.KindNames.Length, workload.OrderAsync);
+        var warm = OpenLoop.Run("warm-up", options.Rate, options.Warmup, Workload.KindNames.Length, client, workload.Order, workload.Classify);
         Report.Print(warm, null, null);
     }
 
@@ -54,7 +55,7 @@ try
     if (!options.SkipBaseline)
     {
         var before = await Diagnostics.ReadAsync(admin);
-        var baseline = OpenLoop.Run("baseline GET " + options.BaselinePath, options.Rate, options.BaselineDuration, Workload.KindNames.Length, workload.HealthAsync);
+        var baseline = OpenLoop.Run("baseline GET " + options.BaselinePath, options.Rate, options.BaselineDuration, Workload.KindNames.Length, client, workload.Baseline, workload.Classify);
         var after = await Diagnostics.ReadAsync(admin);
         Report.Print(baseline, before, after);
         results.Add((baseline, before, after));
@@ -62,7 +63,7 @@ try
 
     {
         var before = await Diagnostics.ReadAsync(admin);
-        var orders = OpenLoop.Run("orders", options.Rate, options.Duration, Workload.KindNames.Length, workload.OrderAsync);
+        var orders = OpenLoop.Run("orders", options.Rate, options.Duration, Workload.KindNames.Length, client, workload.Order, workload.Classify);
         var after = await Diagnostics.ReadAsync(admin);
         Report.Print(orders, before, after);
         results.Add((orders, before, after));
