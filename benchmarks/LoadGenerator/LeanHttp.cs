@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -50,6 +51,7 @@ internal sealed class HttpConnection : IDisposable
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
     private readonly Socket _socket;
+    private readonly int _fd;
     private byte[] _buffer = new byte[8192];
     private int _filled;
     private int _codeStart;
@@ -61,11 +63,15 @@ internal sealed class HttpConnection : IDisposable
     {
         Id = id;
         _socket = socket;
+        _fd = (int)socket.Handle;
+        // SO_TIMESTAMPNS: the kernel stamps each received segment, so an answer's latency ends when it reached this
+        // socket, not when this thread got round to reading it (the loop reads answers when it wakes to send).
+        socket.SetRawSocketOption(1, 35, BitConverter.GetBytes(1));
     }
 
     public int Id { get; }
 
-    public int Fd => (int)_socket.Handle;
+    public int Fd => _fd;
 
     /// <summary>Scratch space to assemble a request whose bytes are not prepared whole (a cancel).</summary>
     public byte[] Scratch { get; } = new byte[1024];
@@ -114,8 +120,11 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>Reads what the socket has and says whether the response is whole.</summary>
-    public ReadState Receive()
+    public unsafe ReadState Receive()
     {
+        const int EAgain = 11;
+        const int EIntr = 4;
+        byte* control = stackalloc byte[64];
         while (true)
         {
             if (_filled == _buffer.Length)
@@ -123,18 +132,35 @@ internal sealed class HttpConnection : IDisposable
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
-            var n = _socket.Receive(_buffer.AsSpan(_filled), SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
+            long n;
+            fixed (byte* free = &_buffer[_filled])
             {
-                return ReadState.Pending;
+                var iov = new Native.IoVec { Base = free, Length = (nuint)(_buffer.Length - _filled) };
+                var message = new Native.MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = 64 };
+                n = Native.recvmsg(_fd, &message, 0);
+                if (n > 0)
+                {
+                    ReadArrival(&message);
+                }
             }
 
-            if (error != SocketError.Success || n == 0)
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                {
+                    continue;
+                }
+
+                return errno == EAgain ? ReadState.Pending : ReadState.Closed;
+            }
+
+            if (n == 0)
             {
                 return ReadState.Closed;
             }
 
-            _filled += n;
+            _filled += (int)n;
             if (_filled < _buffer.Length)
             {
                 // A short read drained the socket; parse what there is rather than pay for a read that says EAGAIN.
@@ -142,6 +168,10 @@ internal sealed class HttpConnection : IDisposable
             }
         }
     }
+
+    /// <summary>When the last bytes read reached the socket (kernel receive time stamp, as a Stopwatch timestamp), or
+    /// when they were read if the kernel gave no time stamp.</summary>
+    public long Arrived { get; private set; }
 
     /// <summary>Forgets the finished response (the next one starts at the buffer's start: one request at a time).</summary>
     public void Consumed()
@@ -151,6 +181,36 @@ internal sealed class HttpConnection : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    private unsafe void ReadArrival(Native.MessageHeader* message)
+    {
+        const int SolSocket = 1;
+        const int ScmTimestampNs = 35;
+        var now = Stopwatch.GetTimestamp();
+        Arrived = now;
+        var at = (byte*)message->Control;
+        var end = at + message->ControlLength;
+        while (at + 16 <= end)
+        {
+            var length = *(nuint*)at;
+            if (length < 16)
+            {
+                return;
+            }
+
+            if (*(int*)(at + 8) == SolSocket && *(int*)(at + 12) == ScmTimestampNs && length >= 32)
+            {
+                // The stamp is CLOCK_REALTIME; how long ago it was, in the Stopwatch's clock, is what the latency needs.
+                var stamped = (*(long*)(at + 16) * 1_000_000_000) + *(long*)(at + 24);
+                var realNow = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+                var ageNs = Math.Max(0, realNow - stamped);
+                Arrived = now - (long)(ageNs * (Stopwatch.Frequency / 1e9));
+                return;
+            }
+
+            at += (length + 7) & ~(nuint)7;
+        }
+    }
 
     private bool Parse()
     {
@@ -385,7 +445,7 @@ internal sealed partial class LeanHttpClient : IDisposable
     /// <paramref name="ready"/>.</summary>
     public unsafe int Wait(long timeoutNs, Span<int> ready)
     {
-        var timeout = new Timespec { Seconds = timeoutNs / 1_000_000_000, Nanoseconds = timeoutNs % 1_000_000_000 };
+        var timeout = new Native.Timespec { Seconds = timeoutNs / 1_000_000_000, Nanoseconds = timeoutNs % 1_000_000_000 };
         int n;
         fixed (byte* events = _events)
         {
@@ -442,13 +502,6 @@ internal sealed partial class LeanHttpClient : IDisposable
         return connection;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
     [LibraryImport("libc", SetLastError = true)]
     private static partial int epoll_create1(int flags);
 
@@ -456,8 +509,54 @@ internal sealed partial class LeanHttpClient : IDisposable
     private static unsafe partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial int epoll_pwait2(int epfd, byte* events, int maxevents, Timespec* timeout, nint sigmask, nuint sigsetsize);
+    private static unsafe partial int epoll_pwait2(int epfd, byte* events, int maxevents, Native.Timespec* timeout, nint sigmask, nuint sigsetsize);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int close(int fd);
+}
+
+/// <summary>The libc calls and structures the client needs beyond System.Net.Sockets (Linux, 64-bit).</summary>
+internal static unsafe partial class Native
+{
+    /// <summary>Sleeps for a relative time in CLOCK_MONOTONIC (the Stopwatch's clock on Linux).</summary>
+    public static void Sleep(long nanoseconds)
+    {
+        var span = new Timespec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+        _ = clock_nanosleep(1 /* CLOCK_MONOTONIC */, 0, &span, null);
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial long recvmsg(int fd, MessageHeader* message, int flags);
+
+    [LibraryImport("libc")]
+    private static partial int clock_nanosleep(int clock, int flags, Timespec* request, Timespec* remaining);
+
+    /// <summary>struct timespec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MessageHeader
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
 }

@@ -100,9 +100,9 @@ internal static class OpenLoop
         var lastEnd = start;
         var nextCheck = start + checkTicks;
 
-        void Finish(long planned, Result r)
+        void Finish(long planned, Result r, long end = 0)
         {
-            var end = Stopwatch.GetTimestamp();
+            end = end == 0 ? Stopwatch.GetTimestamp() : end;
             var micros = Math.Max(0, (end - planned) * 1_000_000 / Stopwatch.Frequency);
             result.Latency.RecordValue(Math.Min(micros, result.Latency.HighestTrackableValue));
             result.Completed++;
@@ -176,7 +176,7 @@ internal static class OpenLoop
                 if (state == ReadState.Complete && connection.Busy)
                 {
                     var r = classify(connection.InFlight, connection.Status, connection.Code, connection.Body);
-                    Finish(connection.Planned, r);
+                    Finish(connection.Planned, r, connection.Arrived);
                     connection.Consumed();
                     if (connection.CloseAfter)
                     {
@@ -285,11 +285,27 @@ internal static class OpenLoop
                 break;
             }
 
-            // Sleep in epoll until the next planned send (or an answer): the generator shares the 2 cores with the server,
-            // so it must not spin. A wake-up that overshoots only makes the request late, and lateness is in its latency.
+            // Sleep until the next planned send rather than spin: the generator shares the 2 cores with the server. A wake-up
+            // that overshoots only makes the request late, and lateness is in its latency. Answers are read when the loop
+            // wakes to send (their latency ends at the kernel's receive stamp, not at the read), so a request costs one
+            // wake-up, not two; but while requests wait for a connection, or none are left to send, an answer wakes it.
             var waitTicks = next < total ? start + (long)(next * ticksPerRequest) - now : checkTicks;
             waitTicks = Math.Clamp(waitTicks, 0, checkTicks);
-            var n = client.Wait(waitTicks * 1_000_000_000 / Stopwatch.Frequency, ready);
+            int n;
+            if (queue.Count > 0 || next == total)
+            {
+                n = client.Wait(waitTicks * 1_000_000_000 / Stopwatch.Frequency, ready);
+            }
+            else
+            {
+                if (waitTicks > 0)
+                {
+                    Native.Sleep(waitTicks * 1_000_000_000 / Stopwatch.Frequency);
+                }
+
+                n = client.Wait(0, ready);
+            }
+
             for (var i = 0; i < n; i++)
             {
                 if (client.Find(ready[i]) is { } connection)
@@ -305,13 +321,4 @@ internal static class OpenLoop
         result.GeneratorCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         return result;
     }
-}
-
-/// <summary>Sub-millisecond sleeps (Thread.Sleep has millisecond resolution).</summary>
-internal static partial class NativeSleep
-{
-    public static void Micros(uint micros) => _ = usleep(micros);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = false)]
-    private static partial int usleep(uint usec);
 }

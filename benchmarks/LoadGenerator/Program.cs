@@ -134,6 +134,13 @@ internal static class Report
         Console.WriteLine($"   ok: {kinds}; expected refusals (cancel lost to a fill): {p.Expected:N0}" +
             (p.ExpectedByOutcome.IsEmpty ? string.Empty : " (" + string.Join(", ", p.ExpectedByOutcome.Select(e => $"{e.Key} × {e.Value}")) + ")") + $"; errors: {p.ErrorCount:N0}" +
             (p.Errors.IsEmpty ? string.Empty : " (" + string.Join(", ", p.Errors.Select(e => $"{e.Key} × {e.Value}")) + ")"));
+        var accounted = p.Ok.Sum() + p.Expected + p.ErrorCount;
+        if (accounted != p.Planned || p.Completed > p.Planned)
+        {
+            // Every planned request must end as exactly one of ok, expected refusal or error (unanswered ones are errors).
+            Console.WriteLine($"   COUNTS DO NOT ADD UP: planned {p.Planned:N0}, completed {p.Completed:N0}, ok + expected + errors {accounted:N0}");
+        }
+
         if (before is not null && after is not null && p.Completed > 0)
         {
             var n = (double)p.Completed;
