@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using HdrHistogram;
 
 namespace Polysim.LoadGenerator;
@@ -44,138 +45,280 @@ internal sealed class PhaseResult(string name, int kinds)
 /// <summary>Fixed-arrival-rate driver: request i is planned at start + i / rate and sent then, whatever the earlier ones are
 /// doing; its latency is measured from the planned time, so a stalled server is charged for every request it delayed
 /// (no coordinated omission).</summary>
+/// <remarks>
+/// One thread does everything: it sends each request at its planned time on an idle keep-alive connection and, between
+/// sends, waits in epoll for answers until the next planned time. A request planned while every connection is busy waits
+/// in a FIFO queue for the next connection to come free (its latency still counts from its planned time, as it did in
+/// SocketsHttpHandler's queue). The generator shares the 2 cores with the server it measures, so it must cost as little
+/// as possible per request: no thread switch, lock, task or allocation per request.
+/// </remarks>
 internal static class OpenLoop
 {
-    public static PhaseResult Run(string name, double rate, TimeSpan duration, int kinds, Func<long, Task<Result>> send)
+    /// <summary>What HttpClient called a request that got no answer (so reports compare with earlier runs).</summary>
+    private const string TransportFailure = "HttpRequestException";
+
+    /// <summary>What HttpClient called a request unanswered after its 30 s timeout.</summary>
+    private const string TimedOut = "TaskCanceledException";
+
+    public static PhaseResult Run(string name, double rate, TimeSpan duration, int kinds, LeanHttpClient client, Func<long, Request> plan, Classifier classify)
+    {
+        PhaseResult? result = null;
+        Exception? failure = null;
+        var loop = new Thread(() =>
+        {
+            try
+            {
+                result = Drive(name, rate, duration, kinds, client, plan, classify);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        })
+        { Name = "loadgen-loop", IsBackground = true, Priority = ThreadPriority.Highest };
+        loop.Start();
+        loop.Join();
+        return failure is null ? result! : throw new InvalidOperationException("load loop failed", failure);
+    }
+
+    private static PhaseResult Drive(string name, double rate, TimeSpan duration, int kinds, LeanHttpClient client, Func<long, Request> plan, Classifier classify)
     {
         var result = new PhaseResult(name, kinds);
         var total = (long)(rate * duration.TotalSeconds);
         var ticksPerRequest = Stopwatch.Frequency / rate;
         var lateTicks = Stopwatch.Frequency / 1000;
+        var timeoutTicks = Stopwatch.Frequency * 30;
+        var giveUpTicks = Stopwatch.Frequency * 60;
+        var checkTicks = Stopwatch.Frequency / 10;
+        var queue = new Queue<(long Planned, Request Request)>();
+        var ready = new int[256];
         var outstanding = 0L;
-        var done = new ManualResetEventSlim(false);
-        var scheduling = 1L;
-        var gate = new object();
+        var next = 0L;
+        var late = 0L;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
-        long lastEnd = start;
-        var late = 0L;
+        var lastEnd = start;
+        var nextCheck = start + checkTicks;
 
-        void Finish(long planned, Result r)
+        void Finish(long planned, Result r, long end = 0)
         {
-            var end = Stopwatch.GetTimestamp();
+            end = end == 0 ? Stopwatch.GetTimestamp() : end;
             var micros = Math.Max(0, (end - planned) * 1_000_000 / Stopwatch.Frequency);
-            lock (gate)
+            result.Latency.RecordValue(Math.Min(micros, result.Latency.HighestTrackableValue));
+            result.Completed++;
+            outstanding--;
+            lastEnd = Math.Max(lastEnd, end);
+            if (r.Ok)
             {
-                result.Latency.RecordValue(Math.Min(micros, result.Latency.HighestTrackableValue));
-                result.Completed++;
-                lastEnd = Math.Max(lastEnd, end);
-                if (r.Ok)
-                {
-                    result.Ok[r.Kind]++;
-                }
-                else if (r.Expected)
-                {
-                    result.Expected++;
-                    result.ExpectedByOutcome.AddOrUpdate(r.Outcome ?? "?", 1, (_, n) => n + 1);
-                }
-                else
-                {
-                    result.Errors.AddOrUpdate(r.Outcome ?? "?", 1, (_, n) => n + 1);
-                }
+                result.Ok[r.Kind]++;
             }
-
-            if (Interlocked.Decrement(ref outstanding) == 0 && Interlocked.Read(ref scheduling) == 0)
+            else if (r.Expected)
             {
-                done.Set();
+                result.Expected++;
+                result.ExpectedByOutcome.AddOrUpdate(r.Outcome ?? "?", 1, (_, n) => n + 1);
+            }
+            else
+            {
+                result.Errors.AddOrUpdate(r.Outcome ?? "?", 1, (_, n) => n + 1);
             }
         }
 
-        async Task Track(long planned, long i)
+        bool TryRent(out HttpConnection connection)
         {
-            Result r;
             try
             {
-                r = await send(i).ConfigureAwait(false);
+                return client.TryRent(out connection);
             }
-            catch (Exception ex)
+            catch (SocketException)
             {
-                r = new Result(0, false, ex.GetType().Name, false);
-            }
+                // The server does not accept connections: fail the waiting requests rather than wait for it.
+                while (queue.TryDequeue(out var waiting))
+                {
+                    Finish(waiting.Planned, new Result(waiting.Request.Kind, false, TransportFailure, false));
+                }
 
-            Finish(planned, r);
+                connection = null!;
+                return false;
+            }
         }
 
-        var scheduler = new Thread(() =>
+        void Dispatch(HttpConnection connection, long planned, Request request)
         {
-            for (long i = 0; i < total; i++)
+            connection.InFlight = request;
+            connection.Planned = planned;
+            connection.Busy = true;
+            if (!connection.Send(request.Wire(connection.Scratch)))
             {
-                var planned = start + (long)(i * ticksPerRequest);
-                while (true)
-                {
-                    var wait = planned - Stopwatch.GetTimestamp();
-                    if (wait <= 0)
-                    {
-                        break;
-                    }
+                Finish(planned, new Result(request.Kind, false, TransportFailure, false));
+                client.Close(connection);
+            }
+        }
 
-                    // Sleep rather than spin: the generator shares the 2 cores with the server it measures. A sleep that
-                    // overshoots only makes the request late, and lateness is charged to its latency.
-                    var micros = wait * 1_000_000 / Stopwatch.Frequency;
-                    if (micros > 2_000)
+        // Gives a connection that came free to the oldest waiting request, or back to the pool.
+        void Release(HttpConnection connection)
+        {
+            if (queue.TryDequeue(out var waiting))
+            {
+                Dispatch(connection, waiting.Planned, waiting.Request);
+            }
+            else
+            {
+                client.Return(connection);
+            }
+        }
+
+        void Read(HttpConnection connection)
+        {
+            ReadState state;
+            try
+            {
+                state = connection.Receive();
+                if (state == ReadState.Complete && connection.Busy)
+                {
+                    var r = classify(connection.InFlight, connection.Status, connection.Code, connection.Body);
+                    Finish(connection.Planned, r, connection.Arrived);
+                    connection.Consumed();
+                    if (connection.CloseAfter)
                     {
-                        Thread.Sleep(1);
-                    }
-                    else if (micros > 20 && OperatingSystem.IsLinux())
-                    {
-                        NativeSleep.Micros((uint)Math.Min(micros, 500));
+                        client.Close(connection);
                     }
                     else
                     {
-                        Thread.Yield();
+                        Release(connection);
                     }
+
+                    return;
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                if (connection.Busy)
+                {
+                    Finish(connection.Planned, new Result(connection.InFlight.Kind, false, ex.GetType().Name, false));
                 }
 
-                if (Stopwatch.GetTimestamp() - planned > lateTicks)
+                client.Close(connection);
+                return;
+            }
+
+            if (state == ReadState.Pending)
+            {
+                // Part of an answer, or a stale event of a closed connection whose slot a new one took.
+                return;
+            }
+
+            // Closed, or bytes on a connection with nothing asked: either way it is of no further use.
+            if (connection.Busy)
+            {
+                Finish(connection.Planned, new Result(connection.InFlight.Kind, false, TransportFailure, false));
+            }
+
+            client.Close(connection);
+        }
+
+        void ExpireOldRequests(long now)
+        {
+            while (queue.TryPeek(out var waiting) && now - waiting.Planned > timeoutTicks)
+            {
+                queue.Dequeue();
+                Finish(waiting.Planned, new Result(waiting.Request.Kind, false, TimedOut, false));
+            }
+
+            for (var i = 0; i < client.Connections.Count; i++)
+            {
+                if (client.Connections[i] is { Busy: true } connection && now - connection.Planned > timeoutTicks)
+                {
+                    Finish(connection.Planned, new Result(connection.InFlight.Kind, false, TimedOut, false));
+                    client.Close(connection);
+                }
+            }
+        }
+
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            while (next < total)
+            {
+                var planned = start + (long)(next * ticksPerRequest);
+                if (planned > now)
+                {
+                    break;
+                }
+
+                if (now - planned > lateTicks)
                 {
                     late++;
                 }
 
-                Interlocked.Increment(ref outstanding);
-                _ = Track(planned, i);
+                var request = plan(next);
+                next++;
+                outstanding++;
+                if (queue.Count == 0 && TryRent(out var connection))
+                {
+                    Dispatch(connection, planned, request);
+                }
+                else
+                {
+                    queue.Enqueue((planned, request));
+                }
             }
 
-            Interlocked.Exchange(ref scheduling, 0);
-            if (Interlocked.Read(ref outstanding) == 0)
+            if (next == total && outstanding == 0)
             {
-                done.Set();
+                break;
             }
-        })
-        { Name = "loadgen-scheduler", IsBackground = true, Priority = ThreadPriority.Highest };
-        scheduler.Start();
-        scheduler.Join();
-        if (!done.Wait(TimeSpan.FromSeconds(60)))
-        {
-            result.Errors.AddOrUpdate("unanswered after 60 s", Interlocked.Read(ref outstanding), (_, n) => n + Interlocked.Read(ref outstanding));
+
+            if (now >= nextCheck)
+            {
+                ExpireOldRequests(now);
+                nextCheck = now + checkTicks;
+                if (queue.Count > 0 && TryRent(out var connection))
+                {
+                    // Connections closed by failures are replaced here when requests wait for one.
+                    Release(connection);
+                }
+            }
+
+            if (next == total && now - start - (long)(total * ticksPerRequest) > giveUpTicks)
+            {
+                result.Errors.AddOrUpdate("unanswered after 60 s", outstanding, (_, n) => n + outstanding);
+                break;
+            }
+
+            // Sleep until the next planned send rather than spin: the generator shares the 2 cores with the server. A wake-up
+            // that overshoots only makes the request late, and lateness is in its latency. Answers are read when the loop
+            // wakes to send (their latency ends at the kernel's receive stamp, not at the read), so a request costs one
+            // wake-up, not two; but while requests wait for a connection, or none are left to send, an answer wakes it.
+            var waitTicks = next < total ? start + (long)(next * ticksPerRequest) - now : checkTicks;
+            waitTicks = Math.Clamp(waitTicks, 0, checkTicks);
+            int n;
+            if (queue.Count > 0 || next == total)
+            {
+                n = client.Wait(waitTicks * 1_000_000_000 / Stopwatch.Frequency, ready);
+            }
+            else
+            {
+                if (waitTicks > 0)
+                {
+                    Native.Sleep(waitTicks * 1_000_000_000 / Stopwatch.Frequency);
+                }
+
+                n = client.Wait(0, ready);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                if (client.Find(ready[i]) is { } connection)
+                {
+                    Read(connection);
+                }
+            }
         }
 
-        lock (gate)
-        {
-            result.Planned = total;
-            result.LateSends = late;
-            result.Elapsed = TimeSpan.FromSeconds((double)(lastEnd - start) / Stopwatch.Frequency);
-        }
-
+        result.Planned = total;
+        result.LateSends = late;
+        result.Elapsed = TimeSpan.FromSeconds((double)(lastEnd - start) / Stopwatch.Frequency);
         result.GeneratorCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         return result;
     }
-}
-
-/// <summary>Sub-millisecond sleeps (Thread.Sleep has millisecond resolution).</summary>
-internal static partial class NativeSleep
-{
-    public static void Micros(uint micros) => _ = usleep(micros);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = false)]
-    private static partial int usleep(uint usec);
 }

@@ -42,11 +42,12 @@ try
         $"{options.Accounts} accounts × {options.Markets} markets, mix rest/cancel/marketable {options.RestPercent}/{options.CancelPercent}/{100 - options.RestPercent - options.CancelPercent}, " +
         $"{options.Connections} connections; generator GC {(GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs");
     var workload = await Workload.SetUpAsync(options, url, handler);
+    using var client = new LeanHttpClient(url, options.Connections);
     Console.WriteLine("set-up done (markets listed, accounts opened, books seeded)");
 
     if (options.Warmup > TimeSpan.Zero)
     {
-        var warm = OpenLoop.Run("warm-up", options.Rate, options.Warmup, Workload.KindNames.Length, workload.OrderAsync);
+        var warm = OpenLoop.Run("warm-up", options.Rate, options.Warmup, Workload.KindNames.Length, client, workload.Order, workload.Classify);
         Report.Print(warm, null, null);
     }
 
@@ -54,7 +55,7 @@ try
     if (!options.SkipBaseline)
     {
         var before = await Diagnostics.ReadAsync(admin);
-        var baseline = OpenLoop.Run("baseline GET " + options.BaselinePath, options.Rate, options.BaselineDuration, Workload.KindNames.Length, workload.HealthAsync);
+        var baseline = OpenLoop.Run("baseline GET " + options.BaselinePath, options.Rate, options.BaselineDuration, Workload.KindNames.Length, client, workload.Baseline, workload.Classify);
         var after = await Diagnostics.ReadAsync(admin);
         Report.Print(baseline, before, after);
         results.Add((baseline, before, after));
@@ -62,7 +63,7 @@ try
 
     {
         var before = await Diagnostics.ReadAsync(admin);
-        var orders = OpenLoop.Run("orders", options.Rate, options.Duration, Workload.KindNames.Length, workload.OrderAsync);
+        var orders = OpenLoop.Run("orders", options.Rate, options.Duration, Workload.KindNames.Length, client, workload.Order, workload.Classify);
         var after = await Diagnostics.ReadAsync(admin);
         Report.Print(orders, before, after);
         results.Add((orders, before, after));
@@ -133,6 +134,13 @@ internal static class Report
         Console.WriteLine($"   ok: {kinds}; expected refusals (cancel lost to a fill): {p.Expected:N0}" +
             (p.ExpectedByOutcome.IsEmpty ? string.Empty : " (" + string.Join(", ", p.ExpectedByOutcome.Select(e => $"{e.Key} × {e.Value}")) + ")") + $"; errors: {p.ErrorCount:N0}" +
             (p.Errors.IsEmpty ? string.Empty : " (" + string.Join(", ", p.Errors.Select(e => $"{e.Key} × {e.Value}")) + ")"));
+        var accounted = p.Ok.Sum() + p.Expected + p.ErrorCount;
+        if (accounted != p.Planned || p.Completed > p.Planned)
+        {
+            // Every planned request must end as exactly one of ok, expected refusal or error (unanswered ones are errors).
+            Console.WriteLine($"   COUNTS DO NOT ADD UP: planned {p.Planned:N0}, completed {p.Completed:N0}, ok + expected + errors {accounted:N0}");
+        }
+
         if (before is not null && after is not null && p.Completed > 0)
         {
             var n = (double)p.Completed;

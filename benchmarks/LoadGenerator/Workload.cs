@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -15,7 +14,8 @@ namespace Polysim.LoadGenerator;
 /// orders of the other outcome. Cancels take the oldest resting order the generator placed for that account; one that a
 /// marketable order filled meanwhile answers 400 ORDER_NOT_CANCELLABLE (or 404 once the server's history has forgotten it),
 /// which is expected and counted apart from errors, by answer.
-/// Request bodies are prepared before the run, so the generator's per-request cost is the HTTP client's.
+/// Requests are prepared on the wire before the run (a cancel splices in its order id), so the generator's per-request
+/// cost is a send and a receive.
 /// </remarks>
 internal sealed class Workload
 {
@@ -28,21 +28,26 @@ internal sealed class Workload
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly Options _options;
-    private readonly HttpClient[] _clients;
-    private readonly ConcurrentQueue<string>[] _resting;
-    private readonly byte[][] _restBodies;
-    private readonly byte[][] _marketableBodies;
-    private readonly Uri _orders = new("/v1/orders", UriKind.Relative);
-    private readonly Uri _health;
+    private readonly Queue<byte[]>[] _resting;
 
-    private Workload(Options options, HttpClient[] clients, byte[][] rest, byte[][] marketable)
+    // Every request on the wire, prepared before the run: [account][body] for placements, [account] for the rest.
+    private readonly byte[][][] _restRequests;
+    private readonly byte[][][] _marketableRequests;
+    private readonly byte[][] _healthRequests;
+    private readonly byte[][] _cancelSuffixes;
+
+    private Workload(Options options, Uri url, string[] keys, byte[][] rest, byte[][] marketable)
     {
         _options = options;
-        _clients = clients;
-        _resting = [.. clients.Select(_ => new ConcurrentQueue<string>())];
-        _restBodies = rest;
-        _marketableBodies = marketable;
-        _health = new Uri(options.BaselinePath, UriKind.Relative);
+        _resting = [.. keys.Select(_ => new Queue<byte[]>())];
+        var host = url.Authority;
+        byte[] Post(string key, byte[] body) => [.. Encoding.ASCII.GetBytes(
+            $"POST /v1/orders HTTP/1.1\r\nHost: {host}\r\nX-API-Key: {key}\r\nContent-Type: application/json\r\n" +
+            $"Content-Length: {body.Length.ToString(CultureInfo.InvariantCulture)}\r\n\r\n"), .. body];
+        _restRequests = [.. keys.Select(k => rest.Select(b => Post(k, b)).ToArray())];
+        _marketableRequests = [.. keys.Select(k => marketable.Select(b => Post(k, b)).ToArray())];
+        _healthRequests = [.. keys.Select(k => Encoding.ASCII.GetBytes($"GET {options.BaselinePath} HTTP/1.1\r\nHost: {host}\r\nX-API-Key: {k}\r\n\r\n"))];
+        _cancelSuffixes = [.. keys.Select(k => Encoding.ASCII.GetBytes($" HTTP/1.1\r\nHost: {host}\r\nX-API-Key: {k}\r\n\r\n"))];
     }
 
     /// <summary>Lists the markets and opens the accounts through the operator API, then seeds each book.</summary>
@@ -66,7 +71,7 @@ internal sealed class Workload
             }
         }
 
-        var clients = new HttpClient[options.Accounts];
+        var keys = new string[options.Accounts];
         for (var a = 0; a < options.Accounts; a++)
         {
             var response = await admin.PostAsJsonAsync("/v1/admin/accounts", new Dictionary<string, object>
@@ -75,9 +80,7 @@ internal sealed class Workload
                 ["starting_balance"] = "10000000",
             });
             using var doc = await ReadAsync(response, HttpStatusCode.Created);
-            var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-            client.DefaultRequestHeaders.Add("X-API-Key", doc.RootElement.GetProperty("api_key").GetString());
-            clients[a] = client;
+            keys[a] = doc.RootElement.GetProperty("api_key").GetString()!;
         }
 
         var rest = new List<byte[]>();
@@ -94,16 +97,28 @@ internal sealed class Workload
                 $"{{\"token_id\":\"{token}\",\"side\":\"BUY\",\"quantity\":\"5\",\"price\":\"0.99\",\"order_type\":\"market\",\"time_in_force\":\"FAK\"}}"));
         }
 
-        var workload = new Workload(options, clients, [.. rest], [.. marketable]);
+        var workload = new Workload(options, url, keys, [.. rest], [.. marketable]);
         // Seed: every account rests one order at every price of every token, so marketable orders find liquidity at once.
+        // Set-up is not measured, so it goes through HttpClient.
+        using var seeder = new HttpClient(handler, disposeHandler: false) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        var orders = new Uri("/v1/orders", UriKind.Relative);
         for (var a = 0; a < options.Accounts; a++)
         {
-            for (var b = 0; b < workload._restBodies.Length; b++)
+            foreach (var body in rest)
             {
-                var r = await workload.PlaceRestingAsync(a, workload._restBodies[b]);
-                if (!r.Ok)
+                using var request = new HttpRequestMessage(HttpMethod.Post, orders) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = Json;
+                request.Headers.Add("X-API-Key", keys[a]);
+                using var response = await seeder.SendAsync(request);
+                var bytes = await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
                 {
-                    throw new InvalidOperationException("Seeding failed: " + r.Outcome);
+                    throw new InvalidOperationException($"Seeding failed: {(int)response.StatusCode} {Encoding.UTF8.GetString(bytes)}");
+                }
+
+                if (OrderId(bytes) is { } id)
+                {
+                    workload._resting[a].Enqueue(id);
                 }
             }
         }
@@ -112,105 +127,73 @@ internal sealed class Workload
     }
 
     /// <summary>Request i of the order mix (deterministic in i and the seed).</summary>
-    public Task<Result> OrderAsync(long i)
+    public Request Order(long i)
     {
         var r = Mix(i);
-        var account = (int)(r % (ulong)_clients.Length);
+        var account = (int)(r % (ulong)_resting.Length);
         var pick = (int)((r >> 16) % 100);
         var which = (int)((r >> 32) & int.MaxValue);
+        var rest = _restRequests[account];
         if (pick < _options.RestPercent)
         {
-            return PlaceRestingAsync(account, _restBodies[which % _restBodies.Length]);
+            return new Request(Rest, account, rest[which % rest.Length], null);
         }
 
         if (pick < _options.RestPercent + _options.CancelPercent && _resting[account].TryDequeue(out var id))
         {
-            return CancelAsync(account, id);
+            return new Request(Cancel, account, _cancelSuffixes[account], id);
         }
 
         if (pick < _options.RestPercent + _options.CancelPercent)
         {
-            return PlaceRestingAsync(account, _restBodies[which % _restBodies.Length]);
+            return new Request(Rest, account, rest[which % rest.Length], null);
         }
 
-        return PlaceAsync(account, _marketableBodies[which % _marketableBodies.Length], Marketable);
+        var marketable = _marketableRequests[account];
+        return new Request(Marketable, account, marketable[which % marketable.Length], null);
     }
 
-    /// <summary>The baseline request: GET /healthz on the same server, connections and client.</summary>
-    public async Task<Result> HealthAsync(long i)
+    /// <summary>The baseline request: GET /healthz on the same server and connections, with the accounts' keys.</summary>
+    public Request Baseline(long i)
     {
-        using var response = await _clients[(int)(i % _clients.Length)].GetAsync(_health).ConfigureAwait(false);
-        await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        return response.IsSuccessStatusCode ? new Result(Health, true, null, false) : Failure(Health, response);
+        var account = (int)(i % _healthRequests.Length);
+        return new Request(Health, account, _healthRequests[account], null);
     }
 
-    private async Task<Result> PlaceRestingAsync(int account, byte[] body)
+    /// <summary>Judges an answer; a resting placement's order id joins its account's cancel queue.</summary>
+    public Result Classify(in Request request, int status, ReadOnlySpan<byte> code, ReadOnlySpan<byte> body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _orders) { Content = Body(body) };
-        using var response = await _clients[account].SendAsync(request).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        if (status is >= 200 and <= 299)
         {
-            return Failure(Rest, response);
+            if (request.Kind == Rest && OrderId(body) is { } id)
+            {
+                _resting[request.Account].Enqueue(id);
+            }
+
+            return new Result(request.Kind, true, null, false);
         }
 
-        if (OrderId(bytes) is { } id)
-        {
-            _resting[account].Enqueue(id);
-        }
-
-        return new Result(Rest, true, null, false);
-    }
-
-    private async Task<Result> PlaceAsync(int account, byte[] body, int kind)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _orders) { Content = Body(body) };
-        using var response = await _clients[account].SendAsync(request).ConfigureAwait(false);
-        await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        return response.IsSuccessStatusCode ? new Result(kind, true, null, false) : Failure(kind, response);
-    }
-
-    private async Task<Result> CancelAsync(int account, string id)
-    {
-        using var response = await _clients[account].DeleteAsync(new Uri("/v1/orders/" + id, UriKind.Relative)).ConfigureAwait(false);
-        await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return new Result(Cancel, true, null, false);
-        }
-
-        var failure = Failure(Cancel, response);
+        var failure = new Result(request.Kind, false, $"{status.ToString(CultureInfo.InvariantCulture)} {Encoding.ASCII.GetString(code)}", false);
         // A marketable order filled it first (400), or it finished so long ago that the server's order history forgot it
         // (404: the projection keeps the newest 10,000 finished orders per wallet, which an overloaded run's backlog of
         // cancels can fall behind).
-        return failure with { Expected = failure.Outcome is "400 ORDER_NOT_CANCELLABLE" or "404 ORDER_NOT_FOUND" };
+        return request.Kind == Cancel
+            ? failure with { Expected = failure.Outcome is "400 ORDER_NOT_CANCELLABLE" or "404 ORDER_NOT_FOUND" }
+            : failure;
     }
 
-    private static ByteArrayContent Body(byte[] body)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = Json;
-        return content;
-    }
-
-    private static Result Failure(int kind, HttpResponseMessage response)
-    {
-        var code = response.Headers.TryGetValues("X-Polysim-Code", out var values) ? values.FirstOrDefault() : null;
-        return new Result(kind, false, $"{(int)response.StatusCode} {code}", false);
-    }
-
-    private static string? OrderId(byte[] body)
+    private static byte[]? OrderId(ReadOnlySpan<byte> body)
     {
         var marker = "\"order_id\":\""u8;
-        var at = body.AsSpan().IndexOf(marker);
+        var at = body.IndexOf(marker);
         if (at < 0)
         {
             return null;
         }
 
-        var rest = body.AsSpan(at + marker.Length);
+        var rest = body[(at + marker.Length)..];
         var end = rest.IndexOf((byte)'"');
-        return end <= 0 ? null : Encoding.ASCII.GetString(rest[..end]);
+        return end <= 0 ? null : rest[..end].ToArray();
     }
 
     private ulong Mix(long i)
