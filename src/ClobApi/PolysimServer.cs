@@ -19,7 +19,10 @@ public static class PolysimServer
     /// <param name="configureApp">Runs after the routes are mapped (tests add probe routes here).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServices = null, Action<WebApplication>? configureApp = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Settings are read once at start: reloading on change would keep a recursive file watcher on the content root,
+        // which the default data directory (./data) sits under, so every journal write woke a watcher thread. A later
+        // --hostBuilder:reloadConfigOnChange on the command line still wins.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -74,12 +77,12 @@ public static class PolysimServer
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<Api.RateLimiting.TradeWriteLimiter>();
 
-        app.MapGet("/healthz", () => Results.Json(new HealthReply("ok"), ApiJson.Default.HealthReply))
+        app.MapGet("/healthz", () => JsonReply.Json(new HealthReply("ok"), ApiJson.Default.HealthReply))
             .Produces<HealthReply>()
             .WithSummary("Liveness: the process is up.");
         app.MapGet("/readyz", (EngineHost host) => host.IsReady
-                ? Results.Json(new HealthReply("ready"), ApiJson.Default.HealthReply)
-                : Results.Json(new HealthReply("starting"), ApiJson.Default.HealthReply, statusCode: StatusCodes.Status503ServiceUnavailable))
+                ? JsonReply.Json(new HealthReply("ready"), ApiJson.Default.HealthReply)
+                : JsonReply.Json(new HealthReply("starting"), ApiJson.Default.HealthReply, statusCode: StatusCodes.Status503ServiceUnavailable))
             .Produces<HealthReply>()
             .Produces<HealthReply>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Readiness: the journal is replayed and the engine accepts work.");

@@ -47,7 +47,7 @@ public static class AccountEndpoints
         var caller = Caller.Of(http).Require(KeyPermissions.Read);
         var wallet = caller.Wallet.Id;
         var cash = await host.ReadAsync(state => state.Engine.GetBalance(wallet));
-        return Results.Json(Balance(wallet, cash), AccountJson.Default.BalanceReply);
+        return JsonReply.Json(Balance(wallet, cash), AccountJson.Default.BalanceReply);
     }
 
     private static BalanceReply Balance(int wallet, Balance cash) =>
@@ -81,7 +81,7 @@ public static class AccountEndpoints
 
             return new PositionsReply(wallet, positions);
         });
-        return Results.Json(reply, AccountJson.Default.PositionsReply);
+        return JsonReply.Json(reply, AccountJson.Default.PositionsReply);
     }
 
     private static PositionReply Position(HostState state, MarketListed listed, MarketInfo info, Outcome outcome, Balance held, CostBasis? basis)
@@ -134,7 +134,7 @@ public static class AccountEndpoints
             var hasMore = start > fills.First;
             return new HistoryReply(wallet, page, hasMore, hasMore ? QueryParams.EncodeOffset(start) : null);
         });
-        return Results.Json(reply, AccountJson.Default.HistoryReply);
+        return JsonReply.Json(reply, AccountJson.Default.HistoryReply);
     }
 
     private static FillReply FillView(HostState state, Fill fill)
@@ -196,7 +196,7 @@ public static class AccountEndpoints
             return new ResetReply(
                 wallet, Money.FormatUsdc(after.Total), Money.FormatUsdc(after.Available), Money.FormatUsdc(after.Reserved), open, 0, kept, 0);
         });
-        return Results.Json(reply, AccountJson.Default.ResetReply);
+        return JsonReply.Json(reply, AccountJson.Default.ResetReply);
     }
 
     private static async Task<IResult> PostHeartbeat(HttpContext http, EngineHost host)
@@ -224,7 +224,7 @@ public static class AccountEndpoints
             ctx.Record(new HeartbeatArmed(accountId, heartbeatId, interval, deadline));
             return new HeartbeatReply(true, heartbeatId, interval, grace, deadline, MarketViews.Iso(deadline));
         });
-        return Results.Json(reply, AccountJson.Default.HeartbeatReply);
+        return JsonReply.Json(reply, AccountJson.Default.HeartbeatReply);
     }
 
     private static async Task<IResult> StopHeartbeat(HttpContext http, EngineHost host)
@@ -241,6 +241,6 @@ public static class AccountEndpoints
             ctx.Record(new HeartbeatDisarmed(accountId, Lapsed: false));
             return true;
         });
-        return Results.Json(new HeartbeatStopReply(true, stopped), AccountJson.Default.HeartbeatStopReply);
+        return JsonReply.Json(new HeartbeatStopReply(true, stopped), AccountJson.Default.HeartbeatStopReply);
     }
 }

@@ -103,7 +103,7 @@ public static class AdminAccountsEndpoints
 
         var secret = AccountDirectory.NewSecret();
         var reply = await host.WriteAsync(ctx => OpenAccount(ctx, name, tier, balance, secret, walletAddress: null));
-        return Results.Json(reply, AdminJson.Default.CreateAccountReply, statusCode: StatusCodes.Status201Created);
+        return JsonReply.Json(reply, AdminJson.Default.CreateAccountReply, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Opens an account with one wallet (an engine account), deposits, and issues a read+trade key; on the engine thread.</summary>
@@ -175,7 +175,7 @@ public static class AdminAccountsEndpoints
         });
         return reply is null
             ? throw new ApiException(404, "NOT_FOUND", $"No account or wallet '{account}'.")
-            : Results.Json(reply, AdminJson.Default.FundReply);
+            : JsonReply.Json(reply, AdminJson.Default.FundReply);
     }
 }
 

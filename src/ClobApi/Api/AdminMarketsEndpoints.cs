@@ -47,7 +47,7 @@ public static class AdminMarketsEndpoints
         var request = await RequestBody.ReadAsync(http, MarketsJson.Default.CreateMarketRequest);
         var spec = MarketListing.Validate(request);
         var reply = await host.WriteAsync(ctx => MarketViews.Market(ctx.State, MarketListing.List(ctx, spec)));
-        return Results.Json(reply, MarketsJson.Default.MarketReply, statusCode: StatusCodes.Status201Created);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketReply, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> SetTickSize(HttpContext http, EngineHost host, [FromRoute(Name = "condition_id")] string conditionId)
@@ -65,7 +65,7 @@ public static class AdminMarketsEndpoints
             Check(ctx.Apply(Command.SetTickSize(0, 0, listed.MarketId, tick)));
             return MarketViews.Market(ctx.State, listed);
         });
-        return Results.Json(reply, MarketsJson.Default.MarketReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketReply);
     }
 
     private static async Task<IResult> SetStatus(EngineHost host, string conditionId, MarketStatus status)
@@ -76,7 +76,7 @@ public static class AdminMarketsEndpoints
             Check(ctx.Apply(Command.SetMarketStatus(0, 0, listed.MarketId, status)));
             return MarketViews.Market(ctx.State, listed);
         });
-        return Results.Json(reply, MarketsJson.Default.MarketReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketReply);
     }
 
     private static async Task<IResult> Resolve(HttpContext http, EngineHost host, [FromRoute(Name = "condition_id")] string conditionId)
@@ -108,7 +108,7 @@ public static class AdminMarketsEndpoints
             Check(ctx.Apply(Command.Resolve(0, 0, listed.MarketId, winner)));
             return MarketViews.Market(ctx.State, listed);
         });
-        return Results.Json(reply, MarketsJson.Default.MarketReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketReply);
     }
 
     private static async Task<IResult> AdvanceClock(HttpContext http, EngineHost host)
@@ -148,7 +148,7 @@ public static class AdminMarketsEndpoints
             var now = ctx.Now;
             return new ClockReply(offset, now, MarketViews.Iso(now), expired, lapsed);
         });
-        return Results.Json(reply, MarketsJson.Default.ClockReply);
+        return JsonReply.Json(reply, MarketsJson.Default.ClockReply);
     }
 
     private static MarketListed Find(HostState state, string conditionId) =>

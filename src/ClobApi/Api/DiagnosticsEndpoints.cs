@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Polysim.ClobApi.Http;
 
 namespace Polysim.ClobApi.Api;
 
@@ -14,7 +15,7 @@ public static class DiagnosticsEndpoints
     public static void MapDiagnostics(this WebApplication app)
     {
         app.MapGroup("/v1/admin").AddEndpointFilter(AdminAccountsEndpoints.RequireAdmin).WithTags("Operator")
-            .MapGet("/diagnostics", () => Results.Json(Read(), DiagnosticsJson.Default.DiagnosticsReply))
+            .MapGet("/diagnostics", () => JsonReply.Json(Read(), DiagnosticsJson.Default.DiagnosticsReply))
             .Produces<DiagnosticsReply>()
             .WithSummary("Process counters (allocated bytes, GC, CPU, engine-thread CPU) for load measurements.");
         app.MapGroup("/v1/admin").AddEndpointFilter(AdminAccountsEndpoints.RequireAdmin).WithTags("Operator")
@@ -23,7 +24,7 @@ public static class DiagnosticsEndpoints
                 var seconds = int.TryParse(http.Request.Query["seconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, 60) : 5;
                 using var listener = new AllocationSampler();
                 await Task.Delay(TimeSpan.FromSeconds(seconds), http.RequestAborted);
-                return Results.Json(listener.Top(40), DiagnosticsJson.Default.ListAllocationSample);
+                return JsonReply.Json(listener.Top(40), DiagnosticsJson.Default.ListAllocationSample);
             })
             .Produces<List<AllocationSample>>()
             .WithSummary("Samples the runtime's allocation ticks (one per ~100 KB allocated) for a few seconds; the types allocated most.");

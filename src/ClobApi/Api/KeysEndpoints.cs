@@ -166,7 +166,7 @@ public static class KeysEndpoints
             IdentityFormat.Permissions(KeyPermissions.Read | KeyPermissions.Trade),
             opened.Tier,
             opened.Balance);
-        return Results.Json(reply, IdentityJson.Default.BootstrapReply, statusCode: StatusCodes.Status201Created);
+        return JsonReply.Json(reply, IdentityJson.Default.BootstrapReply, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task LimitBootstrapsAsync(HttpContext http, IdentityOptions options, IRateLimitStore limits)
@@ -188,7 +188,7 @@ public static class KeysEndpoints
     {
         var reply = new TiersReply([.. tiers.All.Select(t => new TierReply(
             t.Name, t.RequestsPerSecond, t.RequestsPerMinute, t.WebSocketConnections, t.BatchSize, t.MaxWallets, t.MaxKeys))]);
-        return Results.Json(reply, IdentityJson.Default.TiersReply);
+        return JsonReply.Json(reply, IdentityJson.Default.TiersReply);
     }
 
     private static async Task<IResult> Create(HttpContext http, EngineHost host, IdentityOptions options, TierCatalog tiers, IdentityClock clock)
@@ -215,7 +215,7 @@ public static class KeysEndpoints
 
             return Issue(ctx, account, name, permissions, expiresAtMs, secret, limits.Name, previous: null);
         });
-        return Results.Json(reply, IdentityJson.Default.IssuedKeyReply, statusCode: StatusCodes.Status201Created);
+        return JsonReply.Json(reply, IdentityJson.Default.IssuedKeyReply, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> List(HttpContext http, EngineHost host, IdentityClock clock)
@@ -223,7 +223,7 @@ public static class KeysEndpoints
         var caller = Caller.Of(http);
         var now = clock.NowMs;
         var keys = await host.ReadAsync(state => state.Accounts.KeysOf(caller.Account.Id).Select(k => View(k, now)).ToArray());
-        return Results.Json(keys, IdentityJson.Default.KeyReplyArray);
+        return JsonReply.Json(keys, IdentityJson.Default.KeyReplyArray);
     }
 
     private static async Task<IResult> Get(HttpContext http, EngineHost host, IdentityClock clock, string id)
@@ -231,7 +231,7 @@ public static class KeysEndpoints
         var caller = Caller.Of(http);
         var now = clock.NowMs;
         var key = await host.ReadAsync(state => Owned(state, caller, id) is { } k ? View(k, now) : null);
-        return key is null ? throw KeyNotFound(id) : Results.Json(key, IdentityJson.Default.KeyReply);
+        return key is null ? throw KeyNotFound(id) : JsonReply.Json(key, IdentityJson.Default.KeyReply);
     }
 
     private static async Task<IResult> Update(HttpContext http, EngineHost host, IdentityClock clock, string id)
@@ -258,7 +258,7 @@ public static class KeysEndpoints
             ctx.Record(new ApiKeyUpdated(key.Id, name, permissions, request.Active, expiryGiven ? expiresAtMs : null, expiryGiven && expiresAtMs is null));
             return View(key, ctx.Now);
         });
-        return Results.Json(reply, IdentityJson.Default.KeyReply);
+        return JsonReply.Json(reply, IdentityJson.Default.KeyReply);
     }
 
     private static async Task<IResult> Revoke(HttpContext http, EngineHost host, string id)
@@ -274,7 +274,7 @@ public static class KeysEndpoints
 
             return View(key, ctx.Now);
         });
-        return Results.Json(reply, IdentityJson.Default.KeyReply);
+        return JsonReply.Json(reply, IdentityJson.Default.KeyReply);
     }
 
     private static async Task<IResult> Rotate(HttpContext http, EngineHost host, IdentityOptions options, TierCatalog tiers, string id)
@@ -296,7 +296,7 @@ public static class KeysEndpoints
             ctx.Record(new ApiKeyRetiring(old.Id, now + (long)options.KeyRotationOverlap.TotalMilliseconds));
             return Issue(ctx, account, old.Name, old.Permissions, old.ExpiresAtMs, secret, tiers.For(account.Tier).Name, View(old, now));
         });
-        return Results.Json(reply, IdentityJson.Default.IssuedKeyReply, statusCode: StatusCodes.Status201Created);
+        return JsonReply.Json(reply, IdentityJson.Default.IssuedKeyReply, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult Token(HttpContext http, JwtTokens tokens, IdentityClock clock)
@@ -305,7 +305,7 @@ public static class KeysEndpoints
         var now = clock.NowMs;
         var (token, expiresAt) = tokens.Issue(caller.KeyId, now);
         var reply = new TokenReply(token, "Bearer", (long)tokens.Lifetime.TotalSeconds, IdentityFormat.Time(expiresAt * 1000), caller.KeyId);
-        return Results.Json(reply, IdentityJson.Default.TokenReply);
+        return JsonReply.Json(reply, IdentityJson.Default.TokenReply);
     }
 
     private static IssuedKeyReply Issue(

@@ -89,14 +89,14 @@ public static class MarketDataEndpoints
             var next = end < all.Count ? QueryParams.EncodeOffset(end) : QueryParams.EndCursor;
             return new MarketPage(limit, data.Count, next, data);
         });
-        return Results.Json(page, MarketsJson.Default.MarketPage);
+        return JsonReply.Json(page, MarketsJson.Default.MarketPage);
     }
 
     private static async Task<IResult> GetMarket(HttpContext http, EngineHost host, [FromRoute(Name = "condition_id")] string conditionId)
     {
         RequireRead(http);
         var reply = await host.ReadAsync(state => MarketViews.Market(state, FindMarket(state, conditionId)));
-        return Results.Json(reply, MarketsJson.Default.MarketReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketReply);
     }
 
     private static async Task<IResult> GetMarketBook(HttpContext http, EngineHost host, TimeProvider time, [FromRoute(Name = "condition_id")] string conditionId)
@@ -119,7 +119,7 @@ public static class MarketDataEndpoints
 
         var reply = await host.ReadAsync(state =>
             MarketViews.Book(state, FindMarket(state, conditionId), outcome, MarketViews.NowMs(time, state)));
-        return Results.Json(reply, MarketsJson.Default.OrderBookReply);
+        return JsonReply.Json(reply, MarketsJson.Default.OrderBookReply);
     }
 
     private static async Task<IResult> GetBook(HttpContext http, EngineHost host, TimeProvider time)
@@ -131,7 +131,7 @@ public static class MarketDataEndpoints
             var (listed, outcome) = FindToken(state, tokenId);
             return MarketViews.Book(state, listed, outcome, MarketViews.NowMs(time, state));
         });
-        return Results.Json(reply, MarketsJson.Default.OrderBookReply);
+        return JsonReply.Json(reply, MarketsJson.Default.OrderBookReply);
     }
 
     private static async Task<IResult> GetTickSize(HttpContext http, EngineHost host, string tokenId)
@@ -142,7 +142,7 @@ public static class MarketDataEndpoints
             var (listed, _) = FindToken(state, tokenId);
             return new TickSizeReply(MarketViews.PriceNumber(Info(state, listed).TickSize));
         });
-        return Results.Json(reply, MarketsJson.Default.TickSizeReply);
+        return JsonReply.Json(reply, MarketsJson.Default.TickSizeReply);
     }
 
     private static async Task<IResult> GetMarketByToken(HttpContext http, EngineHost host, [FromRoute(Name = "token_id")] string tokenId)
@@ -154,7 +154,7 @@ public static class MarketDataEndpoints
             var (listed, outcome) = FindToken(state, tokenId);
             return new MarketByTokenReply(listed.ConditionId, tokenId, MarketViews.OutcomeName(outcome), listed.YesTokenId, listed.NoTokenId);
         });
-        return Results.Json(reply, MarketsJson.Default.MarketByTokenReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketByTokenReply);
     }
 
     private static async Task<IResult> GetMidpoint(HttpContext http, EngineHost host)
@@ -166,7 +166,7 @@ public static class MarketDataEndpoints
             var (bid, ask) = TwoSided(state, tokenId);
             return new MidpointReply(MarketViews.Mid(bid, ask));
         });
-        return Results.Json(reply, MarketsJson.Default.MidpointReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MidpointReply);
     }
 
     private static async Task<IResult> GetSpread(HttpContext http, EngineHost host)
@@ -178,7 +178,7 @@ public static class MarketDataEndpoints
             var (bid, ask) = TwoSided(state, tokenId);
             return new SpreadReply(BookFormatter.Price(ask - bid));
         });
-        return Results.Json(reply, MarketsJson.Default.SpreadReply);
+        return JsonReply.Json(reply, MarketsJson.Default.SpreadReply);
     }
 
     private static async Task<IResult> GetPrice(HttpContext http, EngineHost host)
@@ -212,7 +212,7 @@ public static class MarketDataEndpoints
 
             return ask < Scale ? new PriceReply(BookFormatter.Price(ask)) : throw NoOrderbook(tokenId, "asks");
         });
-        return Results.Json(reply, MarketsJson.Default.PriceReply);
+        return JsonReply.Json(reply, MarketsJson.Default.PriceReply);
     }
 
     private static async Task<IResult> GetLastTradePrice(HttpContext http, EngineHost host)
@@ -231,7 +231,7 @@ public static class MarketDataEndpoints
             var side = outcome == Outcome.Yes ? last.YesSide : (last.YesSide == Side.Buy ? Side.Sell : Side.Buy);
             return new LastTradePriceReply(BookFormatter.Price(price), MarketViews.SideName(side));
         });
-        return Results.Json(reply, MarketsJson.Default.LastTradePriceReply);
+        return JsonReply.Json(reply, MarketsJson.Default.LastTradePriceReply);
     }
 
     private static Task<IResult> GetPriceHistory(HttpContext http, EngineHost host, TimeProvider time)
@@ -305,7 +305,7 @@ public static class MarketDataEndpoints
 
             return new PriceHistoryReply(points);
         });
-        return Results.Json(reply, MarketsJson.Default.PriceHistoryReply);
+        return JsonReply.Json(reply, MarketsJson.Default.PriceHistoryReply);
     }
 
     /// <summary>A market by condition id, or 404 MARKET_NOT_FOUND; on the engine thread.</summary>

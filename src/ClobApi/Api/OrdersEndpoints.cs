@@ -202,7 +202,7 @@ public static class OrdersEndpoints
             http.Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
         }
 
-        return Results.Json(result.Order, typeInfo);
+        return JsonReply.Json(result.Order!, typeInfo);
     }
 
     private static async Task<IResult> PlacePolymarketBatch(HttpContext http, EngineHost host, OrderFaults faults, Caller caller, JsonElement entries)
@@ -227,7 +227,7 @@ public static class OrdersEndpoints
 
         var results = await PlaceAll(http, host, faults, caller, parsed, OrderRender.Polymarket);
         var replies = results.Select(r => r.Order ?? OrderRender.PolymarketFailure(r.Failure!.PolymarketMessage)).ToArray();
-        return Results.Json<IReadOnlyList<PolymarketOrderReply>>(replies, OrdersJson.Default.IReadOnlyListPolymarketOrderReply);
+        return JsonReply.Json<IReadOnlyList<PolymarketOrderReply>>(replies, OrdersJson.Default.IReadOnlyListPolymarketOrderReply);
     }
 
     private static async Task<IResult> PlaceBatch(HttpContext http, EngineHost host, OrderFaults faults)
@@ -265,7 +265,7 @@ public static class OrdersEndpoints
         var results = await PlaceAll(http, host, faults, caller, parsed, OrderRender.Native);
         var views = results.Select((r, index) => r.Order ?? OrderRender.FailedEntry(r.Failure!, clientIds[index])).ToArray();
         var succeeded = results.Count(r => r.Failure is null);
-        return Results.Json(new BatchReply(views, succeeded, count - succeeded), OrdersJson.Default.BatchReply);
+        return JsonReply.Json(new BatchReply(views, succeeded, count - succeeded), OrdersJson.Default.BatchReply);
     }
 
     private static (OrderIntent? Intent, OrderFailure? Failure) TryParse(Func<OrderIntent> parse)
@@ -376,7 +376,7 @@ public static class OrdersEndpoints
 
             return new OrderListReply(page, more, more ? EncodeCursor(last) : null, state.Orders.CountWallet(wallet));
         });
-        return Results.Json(reply, OrdersJson.Default.OrderListReply);
+        return JsonReply.Json(reply, OrdersJson.Default.OrderListReply);
     }
 
     private static async Task<IResult> GetOrder(HttpContext http, EngineHost host, string orderId)
@@ -386,7 +386,7 @@ public static class OrdersEndpoints
         var view = await host.ReadAsync(state => OrderEntry.FindOwned(state, actor, orderId) is { } order ? OrderRender.Native(state, order) : null);
         return view is null
             ? throw OrderEntry.NotFound(orderId).ToException(polymarket: false)
-            : Results.Json(view, OrdersJson.Default.OrderView);
+            : JsonReply.Json(view, OrdersJson.Default.OrderView);
     }
 
     // ---- cancelling ----------------------------------------------------------------------------------------------------
@@ -424,7 +424,7 @@ public static class OrdersEndpoints
 
         return failure switch
         {
-            null => Results.Json(new CancelReply([orderId.ToLowerInvariant()], new Dictionary<string, string>()), OrdersJson.Default.CancelReply),
+            null => JsonReply.Json(new CancelReply([orderId.ToLowerInvariant()], new Dictionary<string, string>()), OrdersJson.Default.CancelReply),
             { Executed: true } => new ContractError(failure.Status, failure.Code, failure.Message),
             _ => throw failure.ToException(polymarket: false),
         };
@@ -535,7 +535,7 @@ public static class OrdersEndpoints
         try
         {
             var reply = await host.WriteAsync(operation);
-            return Results.Json(reply, OrdersJson.Default.CancelReply);
+            return JsonReply.Json(reply, OrdersJson.Default.CancelReply);
         }
         catch (Exception ex) when (ex is not ApiException and not EngineUnavailableException)
         {

@@ -87,7 +87,7 @@ public static class WalletEndpoints
             var wallet = ctx.State.Accounts.FindWallet(walletId)!;
             return View(ctx.State, wallet, isDefault: false);
         });
-        return Results.Json(reply, IdentityJson.Default.WalletReply, statusCode: StatusCodes.Status201Created);
+        return JsonReply.Json(reply, IdentityJson.Default.WalletReply, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> List(HttpContext http, EngineHost host)
@@ -98,7 +98,7 @@ public static class WalletEndpoints
             var all = state.Accounts.FindAccount(caller.Account.Id)!.Wallets;
             return all.Select((w, i) => View(state, w, isDefault: i == 0)).ToArray();
         });
-        return Results.Json(wallets, IdentityJson.Default.WalletReplyArray);
+        return JsonReply.Json(wallets, IdentityJson.Default.WalletReplyArray);
     }
 
     private static WalletReply View(HostState state, Wallet wallet, bool isDefault)

@@ -42,8 +42,8 @@ public static class ErrorWriter
         response.Headers[RequestIdMiddleware.Header] = RequestIdMiddleware.Get(context);
         var verbose = string.Equals(context.Request.Headers[VerboseHeader], "true", StringComparison.OrdinalIgnoreCase);
         return verbose
-            ? response.WriteAsJsonAsync(new VerboseErrorReply(code, message, details, RequestIdMiddleware.Get(context)), ApiJson.Default.VerboseErrorReply)
-            : response.WriteAsJsonAsync(new ErrorReply(message), ApiJson.Default.ErrorReply);
+            ? JsonReply.WriteAsync(response, new VerboseErrorReply(code, message, details, RequestIdMiddleware.Get(context)), ApiJson.Default.VerboseErrorReply)
+            : JsonReply.WriteAsync(response, new ErrorReply(message), ApiJson.Default.ErrorReply);
     }
 }
 

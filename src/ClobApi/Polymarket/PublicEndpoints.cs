@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Polysim.ClobApi.Api;
 using Polysim.ClobApi.Api.Markets;
 using Polysim.ClobApi.Hosting;
+using Polysim.ClobApi.Http;
 using Polysim.ClobApi.Polymarket.Public;
 using Polysim.MatchingEngine;
 
@@ -26,7 +27,7 @@ public static class PublicEndpoints
         root.MapGet("/", Ok).Produces<string>().WithSummary("Polymarket health check: the JSON string \"OK\".");
         root.MapGet("/ok", Ok).Produces<string>().WithSummary("V2 health check: the JSON string \"OK\".");
         root.MapGet("/time", GetTime).Produces<long>().WithSummary("Server time (the simulation clock) as bare integer Unix seconds.");
-        root.MapGet("/version", (Trading.PolyTradingOptions options) => Results.Json(new VersionReply(options.AdvertisedVersion), PublicJson.Default.VersionReply))
+        root.MapGet("/version", (Trading.PolyTradingOptions options) => JsonReply.Json(new VersionReply(options.AdvertisedVersion), PublicJson.Default.VersionReply))
             .Produces<VersionReply>().WithSummary("The order protocol version the venue expects: {\"version\": 2} (1 when Polysim:OrderVersions is v1).");
 
         root.MapGet("/markets", (HttpContext http, EngineHost host) => MarketPage(http, host, sampling: false))
@@ -78,12 +79,12 @@ public static class PublicEndpoints
             .Produces<PriceHistoryReply>().WithSummary("Trade prints of ?market=<token_id>: startTs/endTs or interval, fidelity in minutes.");
     }
 
-    private static IResult Ok() => Results.Json("OK", PublicJson.Default.String);
+    private static IResult Ok() => JsonReply.Json("OK", PublicJson.Default.String);
 
     private static async Task<IResult> GetTime(EngineHost host, TimeProvider time)
     {
         var seconds = await host.ReadAsync(state => MarketViews.NowMs(time, state) / 1_000);
-        return Results.Json(seconds, PublicJson.Default.Int64);
+        return JsonReply.Json(seconds, PublicJson.Default.Int64);
     }
 
     private static (int Offset, int Limit) Paging(HttpContext http)
@@ -110,7 +111,7 @@ public static class PublicEndpoints
             var data = all.Skip(start).Take(end - start).Select(m => MarketViews.Market(state, m)).ToList();
             return new MarketPage(limit, data.Count, end < all.Count ? QueryParams.EncodeOffset(end) : QueryParams.EndCursor, data);
         });
-        return Results.Json(page, MarketsJson.Default.MarketPage);
+        return JsonReply.Json(page, MarketsJson.Default.MarketPage);
     }
 
     private static async Task<IResult> SimplifiedPage(HttpContext http, EngineHost host, bool sampling)
@@ -124,7 +125,7 @@ public static class PublicEndpoints
             var data = all.Skip(start).Take(end - start).Select(m => Simplified(MarketViews.Market(state, m))).ToList();
             return new SimplifiedMarketPage(limit, data.Count, end < all.Count ? QueryParams.EncodeOffset(end) : QueryParams.EndCursor, data);
         });
-        return Results.Json(page, PublicJson.Default.SimplifiedMarketPage);
+        return JsonReply.Json(page, PublicJson.Default.SimplifiedMarketPage);
     }
 
     private static SimplifiedMarketReply Simplified(MarketReply m) =>
@@ -133,7 +134,7 @@ public static class PublicEndpoints
     private static async Task<IResult> GetMarket(EngineHost host, [FromRoute(Name = "condition_id")] string conditionId)
     {
         var reply = await host.ReadAsync(state => MarketViews.Market(state, PublicLookup.Market(state, conditionId)));
-        return Results.Json(reply, MarketsJson.Default.MarketReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MarketReply);
     }
 
     private static async Task<IResult> GetClobMarket(EngineHost host, [FromRoute(Name = "condition_id")] string conditionId)
@@ -161,7 +162,7 @@ public static class PublicEndpoints
                 Sd: 0,
                 Aot: MarketViews.Iso(listed.CreatedAtMs));
         });
-        return Results.Json(reply, PublicJson.Default.ClobMarketReply);
+        return JsonReply.Json(reply, PublicJson.Default.ClobMarketReply);
     }
 
     private static async Task<IResult> GetMarketByToken(EngineHost host, [FromRoute(Name = "token_id")] string tokenId)
@@ -172,7 +173,7 @@ public static class PublicEndpoints
             var (listed, _, _) = PublicLookup.Token(state, tokenId);
             return new MarketByTokenShortReply(listed.ConditionId, listed.YesTokenId, listed.NoTokenId);
         });
-        return Results.Json(reply, PublicJson.Default.MarketByTokenShortReply);
+        return JsonReply.Json(reply, PublicJson.Default.MarketByTokenShortReply);
     }
 
     private static async Task<IResult> GetBook(HttpContext http, EngineHost host, TimeProvider time)
@@ -183,7 +184,7 @@ public static class PublicEndpoints
             var (listed, _, outcome) = PublicLookup.Token(state, tokenId);
             return MarketViews.Book(state, listed, outcome, MarketViews.NowMs(time, state));
         });
-        return Results.Json(reply, MarketsJson.Default.OrderBookReply);
+        return JsonReply.Json(reply, MarketsJson.Default.OrderBookReply);
     }
 
     private static async Task<IResult> PostBooks(HttpContext http, EngineHost host, TimeProvider time)
@@ -198,7 +199,7 @@ public static class PublicEndpoints
                 return MarketViews.Book(state, listed, outcome, now);
             }).ToList();
         });
-        return Results.Json(reply, PublicJson.Default.ListOrderBookReply);
+        return JsonReply.Json(reply, PublicJson.Default.ListOrderBookReply);
     }
 
     private static async Task<IResult> GetPrice(HttpContext http, EngineHost host)
@@ -210,7 +211,7 @@ public static class PublicEndpoints
             var (_, info, outcome) = PublicLookup.Token(state, tokenId);
             return new PriceReply(PublicLookup.Price(info, outcome, side) ?? throw PublicLookup.NoOrderbook());
         });
-        return Results.Json(reply, MarketsJson.Default.PriceReply);
+        return JsonReply.Json(reply, MarketsJson.Default.PriceReply);
     }
 
     private static async Task<IResult> GetAllPrices(EngineHost host)
@@ -232,7 +233,7 @@ public static class PublicEndpoints
 
             return map;
         });
-        return Results.Json(reply, PublicJson.Default.DictionaryStringDictionaryStringString);
+        return JsonReply.Json(reply, PublicJson.Default.DictionaryStringDictionaryStringString);
     }
 
     private static void AddPrice(Dictionary<string, string> sides, MarketInfo info, Outcome outcome, Side side)
@@ -265,7 +266,7 @@ public static class PublicEndpoints
 
             return map;
         });
-        return Results.Json(reply, PublicJson.Default.DictionaryStringDictionaryStringString);
+        return JsonReply.Json(reply, PublicJson.Default.DictionaryStringDictionaryStringString);
     }
 
     private static async Task<IResult> GetMidpoint(HttpContext http, EngineHost host)
@@ -277,14 +278,14 @@ public static class PublicEndpoints
             var (bid, ask) = PublicLookup.TwoSided(info, outcome) ?? throw PublicLookup.NoOrderbook();
             return new MidpointReply(MarketViews.Mid(bid, ask));
         });
-        return Results.Json(reply, MarketsJson.Default.MidpointReply);
+        return JsonReply.Json(reply, MarketsJson.Default.MidpointReply);
     }
 
     private static async Task<IResult> PostMidpoints(HttpContext http, EngineHost host)
     {
         var items = await PublicLookup.BatchAsync(http);
         var reply = await host.ReadAsync(state => TokenMap(state, items, (bid, ask) => MarketViews.Mid(bid, ask)));
-        return Results.Json(reply, PublicJson.Default.DictionaryStringString);
+        return JsonReply.Json(reply, PublicJson.Default.DictionaryStringString);
     }
 
     private static async Task<IResult> GetSpread(HttpContext http, EngineHost host)
@@ -296,14 +297,14 @@ public static class PublicEndpoints
             var (bid, ask) = PublicLookup.TwoSided(info, outcome) ?? throw PublicLookup.NoOrderbook();
             return new SpreadReply(BookFormatter.Price(ask - bid));
         });
-        return Results.Json(reply, MarketsJson.Default.SpreadReply);
+        return JsonReply.Json(reply, MarketsJson.Default.SpreadReply);
     }
 
     private static async Task<IResult> PostSpreads(HttpContext http, EngineHost host)
     {
         var items = await PublicLookup.BatchAsync(http);
         var reply = await host.ReadAsync(state => TokenMap(state, items, (bid, ask) => BookFormatter.Price(ask - bid)));
-        return Results.Json(reply, PublicJson.Default.DictionaryStringString);
+        return JsonReply.Json(reply, PublicJson.Default.DictionaryStringString);
     }
 
     private static Dictionary<string, string> TokenMap(HostState state, List<TokenParam> items, Func<int, int, string> render)
@@ -330,7 +331,7 @@ public static class PublicEndpoints
             var (price, side) = PublicLookup.LastTrade(state, listed, outcome);
             return new LastTradePriceReply(price, side);
         });
-        return Results.Json(reply, MarketsJson.Default.LastTradePriceReply);
+        return JsonReply.Json(reply, MarketsJson.Default.LastTradePriceReply);
     }
 
     private static async Task<IResult> PostLastTradesPrices(HttpContext http, EngineHost host)
@@ -342,28 +343,28 @@ public static class PublicEndpoints
             var (price, side) = PublicLookup.LastTrade(state, listed, outcome);
             return new LastTradesPriceItem(i.TokenId!, price, side);
         }).ToList());
-        return Results.Json(reply, PublicJson.Default.ListLastTradesPriceItem);
+        return JsonReply.Json(reply, PublicJson.Default.ListLastTradesPriceItem);
     }
 
     private static async Task<IResult> GetTickSize(HttpContext http, EngineHost host)
     {
         var tokenId = PublicLookup.TokenId(http);
         var reply = await host.ReadAsync(state => new TickSizeReply(MarketViews.PriceNumber(PublicLookup.Token(state, tokenId).Info.TickSize)));
-        return Results.Json(reply, MarketsJson.Default.TickSizeReply);
+        return JsonReply.Json(reply, MarketsJson.Default.TickSizeReply);
     }
 
     private static async Task<IResult> GetNegRisk(HttpContext http, EngineHost host)
     {
         var tokenId = PublicLookup.TokenId(http);
         var reply = await host.ReadAsync(state => new NegRiskReply(PublicLookup.Token(state, tokenId).Info.Parameters.NegRisk));
-        return Results.Json(reply, PublicJson.Default.NegRiskReply);
+        return JsonReply.Json(reply, PublicJson.Default.NegRiskReply);
     }
 
     private static async Task<IResult> GetFeeRate(HttpContext http, EngineHost host)
     {
         var tokenId = PublicLookup.TokenId(http);
         var reply = await host.ReadAsync(state => new FeeRateReply(PublicLookup.BaseFee(PublicLookup.Token(state, tokenId).Info)));
-        return Results.Json(reply, PublicJson.Default.FeeRateReply);
+        return JsonReply.Json(reply, PublicJson.Default.FeeRateReply);
     }
 
     private static async Task<IResult> GetPriceHistory(HttpContext http, EngineHost host, TimeProvider time)

@@ -86,7 +86,7 @@ public static class IdentityAdminEndpoints
     private static async Task<IResult> GetAllowlist(EngineHost host)
     {
         var ids = await host.ReadAsync(state => state.Accounts.AllowlistedAccounts().ToArray());
-        return Results.Json(new AllowlistReply(ids), IdentityJson.Default.AllowlistReply);
+        return JsonReply.Json(new AllowlistReply(ids), IdentityJson.Default.AllowlistReply);
     }
 
     private static async Task<IResult> SetAllowlist(HttpContext http, EngineHost host, TierCatalog tiers)
@@ -149,7 +149,7 @@ public static class IdentityAdminEndpoints
         });
         return reply is null
             ? throw new ApiException(404, "NOT_FOUND", $"No key '{id}'.")
-            : Results.Json(reply, IdentityJson.Default.KeyReply);
+            : JsonReply.Json(reply, IdentityJson.Default.KeyReply);
     }
 
     private static async Task<IResult> ChangeAsync(EngineHost host, TierCatalog tiers, int id, HostRecord change)
@@ -170,7 +170,7 @@ public static class IdentityAdminEndpoints
     private static IResult Reply(AdminAccountReply? reply, int id) =>
         reply is null
             ? throw new ApiException(404, "NOT_FOUND", $"No account {id}.")
-            : Results.Json(reply, IdentityJson.Default.AdminAccountReply);
+            : JsonReply.Json(reply, IdentityJson.Default.AdminAccountReply);
 
     private static AdminAccountReply? View(HostState state, int id, long nowMs, TierCatalog tiers)
     {

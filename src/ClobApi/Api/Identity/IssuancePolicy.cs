@@ -78,11 +78,11 @@ public static class UpgradeRequired
         context.Response.Headers[ErrorWriter.CodeHeader] = Code;
         var verbose = string.Equals(context.Request.Headers[ErrorWriter.VerboseHeader], "true", StringComparison.OrdinalIgnoreCase);
         return verbose
-            ? Results.Json(
+            ? JsonReply.Json(
                 new VerboseUpgradeRequiredReply(Code, error.Message, null, RequestIdMiddleware.Get(context), error.FeatureKey, url),
                 IdentityJson.Default.VerboseUpgradeRequiredReply,
                 statusCode: StatusCodes.Status402PaymentRequired)
-            : Results.Json(new UpgradeRequiredReply(Code, error.FeatureKey, url), IdentityJson.Default.UpgradeRequiredReply, statusCode: StatusCodes.Status402PaymentRequired);
+            : JsonReply.Json(new UpgradeRequiredReply(Code, error.FeatureKey, url), IdentityJson.Default.UpgradeRequiredReply, statusCode: StatusCodes.Status402PaymentRequired);
     }
 
     /// <summary>An endpoint filter that turns <see cref="UpgradeRequiredException"/> into the 402 reply.</summary>

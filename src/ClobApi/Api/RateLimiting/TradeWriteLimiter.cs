@@ -88,9 +88,9 @@ public sealed class TradeWriteLimiter(RequestDelegate next, ITradeWriteGate gate
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var verbose = string.Equals(context.Request.Headers[ErrorWriter.VerboseHeader], "true", StringComparison.OrdinalIgnoreCase);
         return verbose
-            ? response.WriteAsJsonAsync(
+            ? JsonReply.WriteAsync(response,
                 new VerboseRateLimitedReply("RATE_LIMITED", message, null, RequestIdMiddleware.Get(context), ms),
                 RateLimitJson.Default.VerboseRateLimitedReply)
-            : response.WriteAsJsonAsync(new RateLimitedReply(message, ms), RateLimitJson.Default.RateLimitedReply);
+            : JsonReply.WriteAsync(response, new RateLimitedReply(message, ms), RateLimitJson.Default.RateLimitedReply);
     }
 }

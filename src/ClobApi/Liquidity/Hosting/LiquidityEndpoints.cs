@@ -87,13 +87,13 @@ public static class LiquidityEndpoints
     private static async Task<IResult> List(EngineHost host, LiquidityService service)
     {
         var data = await host.ReadAsync(service.DescribeAll);
-        return Results.Json(new LiquidityListReply(service.Options.Enabled, service.Options.TimeScale, data), LiquidityJson.Default.LiquidityListReply);
+        return JsonReply.Json(new LiquidityListReply(service.Options.Enabled, service.Options.TimeScale, data), LiquidityJson.Default.LiquidityListReply);
     }
 
     private static async Task<IResult> Get(EngineHost host, LiquidityService service, [FromRoute(Name = "id")] string id)
     {
         var reply = await host.ReadAsync(state => service.Describe(state, Find(state, id)));
-        return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
+        return JsonReply.Json(reply, LiquidityJson.Default.LiquidityStatus);
     }
 
     private static async Task<IResult> Set(HttpContext http, EngineHost host, LiquidityService service, [FromRoute(Name = "id")] string id)
@@ -131,7 +131,7 @@ public static class LiquidityEndpoints
                 current?.StartPrice);
             return service.Configure(ctx, config);
         });
-        return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
+        return JsonReply.Json(reply, LiquidityJson.Default.LiquidityStatus);
     }
 
     private static async Task<IResult> LoadReplay(
@@ -164,7 +164,7 @@ public static class LiquidityEndpoints
         _ = LiquiditySourceFactory.ExternalOptions(config);
         var recording = await Task.Run(() => factory.LoadRecording(config, data.Path), http.RequestAborted);
         var reply = await host.WriteAsync(ctx => service.Configure(ctx, config with { ChangedAtMs = ctx.Now }, recording));
-        return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
+        return JsonReply.Json(reply, LiquidityJson.Default.LiquidityStatus);
     }
 
     private static async Task<IResult> ReplayControl(HttpContext http, EngineHost host, LiquidityService service, string id, string action)
@@ -192,7 +192,7 @@ public static class LiquidityEndpoints
             _ => SpeedControl(request),
         };
         var reply = await host.WriteAsync(ctx => service.ControlReplay(ctx, Find(ctx.State, id), control));
-        return Results.Json(reply, LiquidityJson.Default.LiquidityStatus);
+        return JsonReply.Json(reply, LiquidityJson.Default.LiquidityStatus);
     }
 
     /// <summary>Controls other than start act on a replay that has not started by starting it paused at its first event.</summary>

@@ -57,10 +57,10 @@ public static class PolyTradingEndpoints
             .WithSummary("L1: the existing API key of (POLY_ADDRESS, POLY_NONCE).");
 
         l2.MapGet("/auth/api-keys", (HttpContext http, HostState state) =>
-                Results.Json(new PolymarketApiKeysReply([.. state.PolyKeys.KeysOf(PolyHeaders.Credential(http).Address).Select(c => c.ApiKey)]), PolyJson.Default.PolymarketApiKeysReply))
+                JsonReply.Json(new PolymarketApiKeysReply([.. state.PolyKeys.KeysOf(PolyHeaders.Credential(http).Address).Select(c => c.ApiKey)]), PolyJson.Default.PolymarketApiKeysReply))
             .Produces<PolymarketApiKeysReply>().WithSummary("L2: the address's API keys.");
         l2.MapDelete("/auth/api-key", DeleteApiKey).Produces<string>().WithSummary("L2: delete the calling API key.");
-        l2.MapGet("/auth/ban-status/closed-only", () => Results.Json(new PolymarketClosedOnlyReply(false), PolyJson.Default.PolymarketClosedOnlyReply))
+        l2.MapGet("/auth/ban-status/closed-only", () => JsonReply.Json(new PolymarketClosedOnlyReply(false), PolyJson.Default.PolymarketClosedOnlyReply))
             .Produces<PolymarketClosedOnlyReply>().WithSummary("L2: closed-only status (always false).");
 
         l2.MapPost("/order", PostOrder).WithIdempotency()
@@ -95,13 +95,13 @@ public static class PolyTradingEndpoints
         l2.MapGet("/balance-allowance/update", GetBalanceAllowance)
             .Produces<PolymarketBalanceAllowance>().Produces<ErrorReply>(400).WithSummary("L2: refresh of the balance cache; answers the balance.");
 
-        l2.MapGet("/order-scoring", () => Results.Json(new PolymarketScoringReply(false), PolyJson.Default.PolymarketScoringReply))
+        l2.MapGet("/order-scoring", () => JsonReply.Json(new PolymarketScoringReply(false), PolyJson.Default.PolymarketScoringReply))
             .Produces<PolymarketScoringReply>().WithSummary("L2: whether an order earns rewards (never on the paper venue).");
         l2.MapPost("/orders-scoring", (Delegate)OrdersScoring)
             .Produces<Dictionary<string, bool>>().WithSummary("L2: scoring of [order ids] as {id: false}.");
-        l2.MapGet("/notifications", () => Results.Json<IReadOnlyList<string>>([], PolyJson.Default.IReadOnlyListString))
+        l2.MapGet("/notifications", () => JsonReply.Json<IReadOnlyList<string>>([], PolyJson.Default.IReadOnlyListString))
             .Produces<IReadOnlyList<string>>().WithSummary("L2: notifications (none).");
-        l2.MapDelete("/notifications", () => Results.Json("OK", PolyJson.Default.String))
+        l2.MapDelete("/notifications", () => JsonReply.Json("OK", PolyJson.Default.String))
             .Produces<string>().WithSummary("L2: drop notifications.");
 
         foreach (var path in new[] { "/rewards/user", "/rewards/user/markets" })
@@ -109,9 +109,9 @@ public static class PolyTradingEndpoints
             l2.MapGet(path, () => EmptyPage()).Produces<PolymarketEmptyPage>().WithSummary("L2: liquidity rewards (an empty page).");
         }
 
-        l2.MapGet("/rewards/user/total", () => Results.Json<IReadOnlyList<string>>([], PolyJson.Default.IReadOnlyListString))
+        l2.MapGet("/rewards/user/total", () => JsonReply.Json<IReadOnlyList<string>>([], PolyJson.Default.IReadOnlyListString))
             .Produces<IReadOnlyList<string>>().WithSummary("L2: total rewards earned (none).");
-        l2.MapGet("/rewards/user/percentages", () => Results.Json(new Dictionary<string, string>(), PolyJson.Default.DictionaryStringString))
+        l2.MapGet("/rewards/user/percentages", () => JsonReply.Json(new Dictionary<string, string>(), PolyJson.Default.DictionaryStringString))
             .Produces<Dictionary<string, string>>().WithSummary("L2: reward percentages by market (none).");
         root.MapGet("/rewards/markets/current", () => EmptyPage()).Produces<PolymarketEmptyPage>().WithSummary("Markets with rewards (an empty page).");
         root.MapGet("/rewards/markets/{conditionId}", (string conditionId) => EmptyPage(conditionId))
@@ -122,7 +122,7 @@ public static class PolyTradingEndpoints
         root.MapGet("/live-activity/events/{conditionId}", (string conditionId) => EmptyList(conditionId))
             .Produces<IReadOnlyList<string>>().WithSummary("V1: recent trade events of a market (none are published).");
         root.MapGet("/fees/builder-fees/{code}", (string code) =>
-                Results.Json(new PolymarketBuilderFeesReply(0, 0), PolyJson.Default.PolymarketBuilderFeesReply))
+                JsonReply.Json(new PolymarketBuilderFeesReply(0, 0), PolyJson.Default.PolymarketBuilderFeesReply))
             .Produces<PolymarketBuilderFeesReply>().WithSummary("V2: a builder code's fee rates (0 on the paper venue).");
         root.MapGet("/builder/trades", () => EmptyPage()).Produces<PolymarketEmptyPage>().WithSummary("V2: trades attributed to a builder code (an empty page).");
     }
@@ -175,7 +175,7 @@ public static class PolyTradingEndpoints
     }
 
     private static IResult KeyReply(PolyCredential c) =>
-        Results.Json(new PolymarketApiKeyReply(c.ApiKey, c.Secret, c.Passphrase), PolyJson.Default.PolymarketApiKeyReply);
+        JsonReply.Json(new PolymarketApiKeyReply(c.ApiKey, c.Secret, c.Passphrase), PolyJson.Default.PolymarketApiKeyReply);
 
     private static async Task<IResult> DeleteApiKey(HttpContext http, EngineHost host)
     {
@@ -185,7 +185,7 @@ public static class PolyTradingEndpoints
             ctx.Record(new PolyKeyDeleted(credential.ApiKey));
             return true;
         });
-        return Results.Json("OK", PolyJson.Default.String);
+        return JsonReply.Json("OK", PolyJson.Default.String);
     }
 
     // ---- placing -----------------------------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ public static class PolyTradingEndpoints
         var results = await PlaceAll(http, host, options, faults, credential, [root]);
         var (reply, failure) = results[0];
         return failure is null
-            ? Results.Json(reply!, PolyJson.Default.PolymarketOrderReply)
+            ? JsonReply.Json(reply!, PolyJson.Default.PolymarketOrderReply)
             : new PolyError(failure.Status, failure.Code, failure.Message);
     }
 
@@ -231,7 +231,7 @@ public static class PolyTradingEndpoints
 
         var results = await PlaceAll(http, host, options, faults, credential, [.. root.EnumerateArray()]);
         IReadOnlyList<PolymarketOrderReply> replies = [.. results.Select(r => r.Reply ?? OrderRender.PolymarketFailure(r.Failure!.Message))];
-        return Results.Json(replies, PolyJson.Default.IReadOnlyListPolymarketOrderReply);
+        return JsonReply.Json(replies, PolyJson.Default.IReadOnlyListPolymarketOrderReply);
     }
 
     private static JsonDocument? Parse(byte[] bytes)
@@ -488,7 +488,7 @@ public static class PolyTradingEndpoints
     private static async Task<IResult> Cancel(EngineHost host, Func<EngineHost.WriteContext, CancelReply> operation)
     {
         var reply = await host.WriteAsync(operation);
-        return Results.Json(reply, PolyJson.Default.CancelReply);
+        return JsonReply.Json(reply, PolyJson.Default.CancelReply);
     }
 
     private static OrderActor Actor(PolyCredential credential) => new(credential.AccountId, credential.WalletId);
@@ -502,7 +502,7 @@ public static class PolyTradingEndpoints
             OrderEntry.FindOwned(state, Actor(credential), orderId) is { } order ? OpenOrder(state, order) : null);
         return view is null
             ? new PolyError(404, "ORDER_NOT_FOUND", "order not found")
-            : Results.Json(view, PolyJson.Default.PolymarketOpenOrder);
+            : JsonReply.Json(view, PolyJson.Default.PolymarketOpenOrder);
     }
 
     private static async Task<IResult> GetOrders(HttpContext http, EngineHost host)
@@ -543,7 +543,7 @@ public static class PolyTradingEndpoints
             var next = offset >= 0 && offset + slice.Count < matching.Count ? Cursor(offset + slice.Count) : EndCursor;
             return new PolymarketOrderPage(PageSize, slice.Count, next, [.. slice.Select(o => OpenOrder(state, o))]);
         });
-        return Results.Json(page, PolyJson.Default.PolymarketOrderPage);
+        return JsonReply.Json(page, PolyJson.Default.PolymarketOrderPage);
     }
 
     private static async Task<IResult> GetTrades(HttpContext http, EngineHost host, IdentityClock clock)
@@ -591,7 +591,7 @@ public static class PolyTradingEndpoints
             var next = offset >= 0 && offset + slice.Count < rows.Count ? Cursor(offset + slice.Count) : EndCursor;
             return new PolymarketTradePage(PageSize, slice.Count, next, slice);
         });
-        return Results.Json(page, PolyJson.Default.PolymarketTradePage);
+        return JsonReply.Json(page, PolyJson.Default.PolymarketTradePage);
     }
 
     private static PolymarketTrade Trade(HostState state, in EngineEvent trade, MarketListed listed, PolyCredential requester, long nowMs)
@@ -710,7 +710,7 @@ public static class PolyTradingEndpoints
             [PolyContracts.V3Exchange] = MaxAllowance,
             [PolyContracts.NegRiskAdapter] = MaxAllowance,
         };
-        return Results.Json(
+        return JsonReply.Json(
             new PolymarketBalanceAllowance(balance.Value.ToString(CultureInfo.InvariantCulture), MaxAllowance, allowances),
             PolyJson.Default.PolymarketBalanceAllowance);
     }
@@ -732,7 +732,7 @@ public static class PolyTradingEndpoints
             Collect(element, reply);
         }
 
-        return Results.Json(reply, PolyJson.Default.DictionaryStringBoolean);
+        return JsonReply.Json(reply, PolyJson.Default.DictionaryStringBoolean);
     }
 
     private static void Collect(JsonElement element, Dictionary<string, bool> reply)
@@ -778,13 +778,13 @@ public static class PolyTradingEndpoints
     private static IResult EmptyPage(string? unused = null)
     {
         _ = unused;
-        return Results.Json(new PolymarketEmptyPage(PageSize, 0, EndCursor, []), PolyJson.Default.PolymarketEmptyPage);
+        return JsonReply.Json(new PolymarketEmptyPage(PageSize, 0, EndCursor, []), PolyJson.Default.PolymarketEmptyPage);
     }
 
     private static IResult EmptyList(string unused)
     {
         _ = unused;
-        return Results.Json<IReadOnlyList<string>>([], PolyJson.Default.IReadOnlyListString);
+        return JsonReply.Json<IReadOnlyList<string>>([], PolyJson.Default.IReadOnlyListString);
     }
 
     /// <summary>A Polymarket rejection, returned (not thrown) so idempotency stores and replays it.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Polysim.ClobApi.Hosting;
+using Polysim.ClobApi.Http;
 using Polysim.ClobApi.Journal;
 
 namespace Polysim.ClobApi.Storage.Postgres;
@@ -52,7 +53,7 @@ public static class PostgresStorage
         admin.MapPost("/projections/rebuild", async (ProjectionWriter writer) =>
             {
                 var position = await writer.RebuildAsync();
-                return Results.Json(new ProjectionRebuildReply(position), StorageJson.Default.ProjectionRebuildReply);
+                return JsonReply.Json(new ProjectionRebuildReply(position), StorageJson.Default.ProjectionRebuildReply);
             })
             .Produces<ProjectionRebuildReply>()
             .WithSummary("Empties the PostgreSQL query tables and projects the whole journal again.");
