@@ -110,6 +110,8 @@ public sealed class FileJournal : IJournal
         var onlyZeros = !tail.ContainsAnyExcept((byte)0);
         ReplayedBytes = offset;
         DiscardedBytes = onlyZeros ? 0 : tail.Length;
+        CollectExtension(wait: true);
+        _file?.Dispose();
         _file = File.OpenHandle(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         if (onlyZeros)
         {
@@ -185,6 +187,7 @@ public sealed class FileJournal : IJournal
             }
 
             file.Dispose();
+            _file = null;
         }
 
         _pending.Dispose();

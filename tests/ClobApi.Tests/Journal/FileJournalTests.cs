@@ -26,6 +26,7 @@ public sealed class FileJournalTests : IDisposable
     public void A_journal_whose_tail_is_preallocated_zeros_replays_only_the_written_records()
     {
         var journal = Open();
+        ReplayAll(journal);
         Write(journal, "one", "two");
         Write(journal, "three");
         var written = journal.Position;
@@ -46,6 +47,7 @@ public sealed class FileJournalTests : IDisposable
     public void A_restart_appends_after_the_last_valid_record_not_at_the_end_of_the_file()
     {
         var journal = Open();
+        ReplayAll(journal);
         Write(journal, "one");
         var crashed = File.ReadAllBytes(FilePath);
         journal.Dispose();
@@ -55,10 +57,12 @@ public sealed class FileJournalTests : IDisposable
         ReplayAll(reopened);
         Write(reopened, "two");
         reopened.Dispose();
+        var stopped = new FileInfo(FilePath).Length;
 
+        // Had "two" gone to the end of the file, the zeros before it would end the records and it would be lost.
         using var again = Open();
         Assert.Equal(["one", "two"], ReplayAll(again));
-        Assert.Equal(new FileInfo(FilePath).Length, again.ReplayedBytes);
+        Assert.Equal(stopped, again.ReplayedBytes);
     }
 
     public static TheoryData<string> TornRecords() => new() { "bad checksum", "zeroed payload", "header fragment" };
@@ -68,6 +72,7 @@ public sealed class FileJournalTests : IDisposable
     public void A_torn_record_inside_the_preallocated_region_is_discarded_and_the_next_record_takes_its_place(string kind)
     {
         var journal = Open();
+        ReplayAll(journal);
         Write(journal, "one", "two");
         var intact = journal.Position;
         var crashed = File.ReadAllBytes(FilePath);
@@ -94,6 +99,7 @@ public sealed class FileJournalTests : IDisposable
     public void A_clean_stop_leaves_exactly_the_records_as_the_journal_without_preallocation_writes_them()
     {
         var journal = Open();
+        ReplayAll(journal);
         Write(journal, "one", "two");
         journal.Dispose();
         var plainDir = _dir + "-plain";
@@ -133,6 +139,7 @@ public sealed class FileJournalTests : IDisposable
     public void Records_well_past_the_first_preallocated_stretch_survive_a_reopen()
     {
         var journal = Open();
+        ReplayAll(journal);
         var expected = new List<string>();
         for (var batch = 0; batch < 200; batch++)
         {
