@@ -7,7 +7,7 @@ using Polysim.ClobApi.Journal;
 
 namespace Polysim.ClobApi.Storage.Postgres;
 
-/// <summary>The journal in PostgreSQL: each group commit is one binary COPY of the batch's records into <c>journal</c>,
+/// <summary>The journal in PostgreSQL: each group commit is one prepared INSERT of the batch's records into <c>journal</c>,
 /// which PostgreSQL applies atomically, so a batch is either wholly durable or absent.</summary>
 /// <remarks>
 /// Positions are assigned here, from 1 without gaps; the primary key turns a double write of a position (two servers on one
@@ -17,11 +17,21 @@ namespace Polysim.ClobApi.Storage.Postgres;
 /// </remarks>
 public sealed class PostgresJournal : IRecoverableJournal
 {
-    private const string CopyCommand = "COPY journal (position, type, payload) FROM STDIN (FORMAT BINARY)";
+    // The batch travels as one bytea plus (type, 1-based start, length) arrays, cut into rows by the server: one statement,
+    // so one round trip per group commit (a COPY needs two: the server must answer the COPY before the data may follow).
+    private const string InsertSql =
+        "INSERT INTO journal (position, type, payload) SELECT $1 + u.n - 1, u.t, substring($2 FROM u.s FOR u.l) " +
+        "FROM unnest($3::smallint[], $4::integer[], $5::integer[]) WITH ORDINALITY AS u(t, s, l, n)";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
-    private readonly List<(JournalRecordType Type, int Offset, int Length)> _pending = [];
+    private readonly List<short> _types = [];
+    private readonly List<int> _starts = [];
+    private readonly List<int> _lengths = [];
+    private NpgsqlParameter<long> _first = new();
+    private NpgsqlParameter<ReadOnlyMemory<byte>> _payloads = new();
+    private NpgsqlCommand? _insert;
+    private int _checkpoint = -1;
     private byte[] _buffer = new byte[64 * 1024];
     private int _used;
     private long _nextPosition = 1;
@@ -60,7 +70,10 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// <inheritdoc />
     public void Replay(Action<JournalRecordType, ReadOnlySpan<byte>> apply)
     {
-        _pending.Clear();
+        _types.Clear();
+        _starts.Clear();
+        _lengths.Clear();
+        _checkpoint = -1;
         _used = 0;
         try
         {
@@ -114,7 +127,14 @@ public sealed class PostgresJournal : IRecoverableJournal
         }
 
         payload.CopyTo(_buffer.AsSpan(_used));
-        _pending.Add((type, _used, payload.Length));
+        if (type == JournalRecordType.Checkpoint && _checkpoint < 0)
+        {
+            _checkpoint = _types.Count;
+        }
+
+        _types.Add((short)type);
+        _starts.Add(_used + 1);
+        _lengths.Add(payload.Length);
         _used += payload.Length;
     }
 
@@ -122,48 +142,32 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// <exception cref="IOException">PostgreSQL refused or could not be reached; none of the batch was written.</exception>
     public void Commit()
     {
-        if (_pending.Count == 0)
+        if (_types.Count == 0)
         {
             return;
         }
 
         try
         {
-            var connection = _connection ??= _dataSource.OpenConnection();
-            var checkpoint = _pending.FindIndex(p => p.Type == JournalRecordType.Checkpoint);
-            using var transaction = checkpoint >= 0 ? connection.BeginTransaction() : null;
-            using (var importer = connection.BeginBinaryImport(CopyCommand))
+            var insert = _insert ??= PrepareInsert(_connection = _dataSource.OpenConnection());
+            _first.TypedValue = _nextPosition;
+            _payloads.TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used);
+            if (_checkpoint < 0)
             {
-                var position = _nextPosition;
-                foreach (var (type, offset, length) in _pending)
-                {
-                    importer.StartRow();
-                    importer.Write(position++, NpgsqlDbType.Bigint);
-                    importer.Write((short)type, NpgsqlDbType.Smallint);
-                    importer.Write(new ReadOnlyMemory<byte>(_buffer, offset, length), NpgsqlDbType.Bytea);
-                }
-
-                importer.Complete();
-            }
-
-            if (transaction is not null)
-            {
-                var (_, offset, _) = _pending[checkpoint];
-                using var insert = new NpgsqlCommand(
-                    "INSERT INTO snapshots (position, engine_sequence, state_hash, taken_at) VALUES ($1, $2, $3, now())", connection, transaction);
-                insert.Parameters.Add(new NpgsqlParameter { Value = _nextPosition + checkpoint });
-                insert.Parameters.Add(new NpgsqlParameter { Value = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(offset)) });
-                insert.Parameters.Add(new NpgsqlParameter { Value = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(offset + 8)) });
+                // One statement in autocommit: atomic on its own, and a single round trip to the server.
                 insert.ExecuteNonQuery();
-                transaction.Commit();
+            }
+            else
+            {
+                CommitWithSnapshot(_connection!);
             }
 
-            _nextPosition += _pending.Count;
+            _nextPosition += _types.Count;
             _available = true;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            // The COPY (or its transaction) did not complete, so PostgreSQL kept nothing of the batch.
+            // The statement (or its transaction) did not complete, so PostgreSQL kept nothing of the batch.
             CloseConnection();
             _dataSource.Clear();
             _available = false;
@@ -171,23 +175,65 @@ public sealed class PostgresJournal : IRecoverableJournal
         }
         finally
         {
-            _pending.Clear();
+            _types.Clear();
+            _starts.Clear();
+            _lengths.Clear();
+            _checkpoint = -1;
             _used = 0;
         }
 
         Committed?.Invoke(_nextPosition - 1);
     }
 
+    /// <summary>A batch holding a checkpoint also writes its <c>snapshots</c> row; both statements go as one batch, which
+    /// PostgreSQL runs as one implicit transaction (rare: clean stops only, so it is not prepared).</summary>
+    private void CommitWithSnapshot(NpgsqlConnection connection)
+    {
+        var offset = _starts[_checkpoint] - 1;
+        using var batch = new NpgsqlBatch(connection);
+        var journal = new NpgsqlBatchCommand(InsertSql);
+        journal.Parameters.Add(new NpgsqlParameter<long>("", _nextPosition));
+        journal.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("", NpgsqlDbType.Bytea) { TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used) });
+        journal.Parameters.Add(new NpgsqlParameter<List<short>>("", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = _types });
+        journal.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _starts });
+        journal.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _lengths });
+        batch.BatchCommands.Add(journal);
+        var snapshot = new NpgsqlBatchCommand("INSERT INTO snapshots (position, engine_sequence, state_hash, taken_at) VALUES ($1, $2, $3, now())");
+        snapshot.Parameters.Add(new NpgsqlParameter<long>("", _nextPosition + _checkpoint));
+        snapshot.Parameters.Add(new NpgsqlParameter<long>("", BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(offset))));
+        snapshot.Parameters.Add(new NpgsqlParameter<long>("", BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(offset + 8))));
+        batch.BatchCommands.Add(snapshot);
+        batch.ExecuteNonQuery();
+    }
+
+    /// <summary>The batch insert, prepared once per connection: each commit then sends only Bind/Execute/Sync, and the
+    /// parameters point at the reused buffers (no per-batch arrays).</summary>
+    private NpgsqlCommand PrepareInsert(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(InsertSql, connection);
+        _first = new NpgsqlParameter<long>("", NpgsqlDbType.Bigint);
+        _payloads = new NpgsqlParameter<ReadOnlyMemory<byte>>("", NpgsqlDbType.Bytea);
+        command.Parameters.Add(_first);
+        command.Parameters.Add(_payloads);
+        command.Parameters.Add(new NpgsqlParameter<List<short>>("", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = _types });
+        command.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _starts });
+        command.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _lengths });
+        command.Prepare();
+        return command;
+    }
+
     private void CloseConnection()
     {
         try
         {
+            _insert?.Dispose();
             _connection?.Dispose();
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
         }
 
+        _insert = null;
         _connection = null;
     }
 

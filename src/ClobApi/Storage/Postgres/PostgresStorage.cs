@@ -16,6 +16,9 @@ public static class PostgresStorage
     /// <summary>Journal records the projection writer takes per pass (default <see cref="ProjectionWriter.DefaultRowsPerPass"/>).</summary>
     public const string RowsPerPassKey = "Polysim:Postgres:ProjectionRowsPerPass";
 
+    /// <summary>Least time between two projection passes in ms (default <see cref="ProjectionWriter.DefaultPassIntervalMs"/>).</summary>
+    public const string PassIntervalKey = "Polysim:Postgres:ProjectionPassIntervalMs";
+
     /// <summary>The connection string, or null in embedded mode.</summary>
     public static string? ConnectionString(IConfiguration configuration)
     {
@@ -34,8 +37,10 @@ public static class PostgresStorage
         services.AddSingleton(_ => new PostgresJournal(connectionString));
         services.AddSingleton<IJournal>(sp => sp.GetRequiredService<PostgresJournal>());
         var rowsPerPass = int.TryParse(configuration[RowsPerPassKey], out var rows) ? rows : ProjectionWriter.DefaultRowsPerPass;
+        var interval = int.TryParse(configuration[PassIntervalKey], out var ms) ? ms : ProjectionWriter.DefaultPassIntervalMs;
         services.AddSingleton(sp => new ProjectionWriter(
-            connectionString, sp.GetRequiredService<HostState>(), sp.GetRequiredService<PostgresJournal>(), sp.GetRequiredService<ILogger<ProjectionWriter>>(), rowsPerPass));
+            connectionString, sp.GetRequiredService<HostState>(), sp.GetRequiredService<PostgresJournal>(), sp.GetRequiredService<ILogger<ProjectionWriter>>(),
+            rowsPerPass, interval));
         services.AddHostedService(sp => sp.GetRequiredService<ProjectionWriter>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(StorageJson.Default));
         return true;
