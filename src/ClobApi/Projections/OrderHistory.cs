@@ -203,7 +203,7 @@ public sealed class OrderHistory
     public int CountWallet(int walletId) => _byWallet.TryGetValue(walletId, out var ids) ? ids.Count : 0;
 
     /// <summary>Observes one applied command and its events.</summary>
-    public void Observe(in Command command, EngineOutcome outcome)
+    public void Observe(in Command command, ReadOnlySpan<EngineEvent> events)
     {
         OrderSubmitted? meta = null;
         if (command.Kind == CommandKind.PlaceOrder)
@@ -213,7 +213,7 @@ public sealed class OrderHistory
             _pending = null;
         }
 
-        foreach (ref readonly var e in outcome.Events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             switch (e.Kind)
             {
