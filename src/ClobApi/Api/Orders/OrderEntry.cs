@@ -365,6 +365,7 @@ internal static class OrderRender
                 Iso(f.TimestampMs));
         }
 
+        var created = Iso(order.CreatedAtMs);
         return new OrderView(
             order.PublicId,
             order.ClientOrderId,
@@ -383,8 +384,8 @@ internal static class OrderRender
             TimeInForceText(order.TimeInForce),
             order.PostOnly,
             order.ExpirationMs == 0 ? null : order.ExpirationMs / 1000,
-            Iso(order.CreatedAtMs),
-            Iso(order.UpdatedAtMs),
+            created,
+            order.UpdatedAtMs == order.CreatedAtMs ? created : Iso(order.UpdatedAtMs),
             order.CancelReason is { } reason ? ReasonText(reason) : null,
             order.FillCount,
             fills);
