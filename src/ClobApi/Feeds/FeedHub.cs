@@ -62,9 +62,9 @@ public sealed class FeedHub : IEngineFeed, IDisposable
     public long SlowConsumerDisconnects => Interlocked.Read(ref _slowDisconnects);
 
     /// <inheritdoc />
-    public void CommandApplied(HostState state, in Command command, EngineOutcome outcome)
+    public void CommandApplied(HostState state, in Command command, ReadOnlySpan<EngineEvent> events)
     {
-        if (outcome.Events.Length == 0)
+        if (events.Length == 0)
         {
             return;
         }
@@ -73,12 +73,12 @@ public sealed class FeedHub : IEngineFeed, IDisposable
         {
             if (Volatile.Read(ref _marketWatchers) > 0)
             {
-                CaptureMarket(state, command, outcome.Events);
+                CaptureMarket(state, command, events);
             }
 
             if (Volatile.Read(ref _userWatchers) > 0)
             {
-                CaptureUser(state, command, outcome.Events);
+                CaptureUser(state, command, events);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
@@ -154,11 +154,11 @@ public sealed class FeedHub : IEngineFeed, IDisposable
         return new TokenSnapshot(listed, outcome, tokenId, MarketViews.Book(state, listed, outcome, nowMs), MarketViews.Best(info, outcome));
     }
 
-    private void CaptureMarket(HostState state, in Command command, EngineEvent[] events)
+    private void CaptureMarket(HostState state, in Command command, ReadOnlySpan<EngineEvent> events)
     {
         MarketChanges? current = null;
         var first = _pending.Count;
-        foreach (ref readonly var e in events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             switch (e.Kind)
             {
@@ -232,10 +232,10 @@ public sealed class FeedHub : IEngineFeed, IDisposable
         return current;
     }
 
-    private void CaptureUser(HostState state, in Command command, EngineEvent[] events)
+    private void CaptureUser(HostState state, in Command command, ReadOnlySpan<EngineEvent> events)
     {
         _filledThisCommand.Clear();
-        foreach (ref readonly var e in events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             if (e.Kind == EventKind.OrderFilled)
             {
@@ -243,7 +243,7 @@ public sealed class FeedHub : IEngineFeed, IDisposable
             }
         }
 
-        foreach (ref readonly var e in events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             switch (e.Kind)
             {

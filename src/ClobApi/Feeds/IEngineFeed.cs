@@ -8,7 +8,8 @@ namespace Polysim.ClobApi.Feeds;
 public interface IEngineFeed
 {
     /// <summary>A command was applied and journaled (not yet committed); <paramref name="state"/> already reflects it.</summary>
-    void CommandApplied(HostState state, in Command command, EngineOutcome outcome);
+    /// <remarks><paramref name="events"/> is the engine's own buffer, valid only during the call.</remarks>
+    void CommandApplied(HostState state, in Command command, ReadOnlySpan<EngineEvent> events);
 
     /// <summary>Everything captured since the previous call is durable (or was read-only) and may be published.</summary>
     void BatchCommitted();

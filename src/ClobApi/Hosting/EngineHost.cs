@@ -34,6 +34,7 @@ public sealed class EngineHost : IDisposable
     private readonly HostState _state;
     private readonly ILogger<EngineHost> _log;
     private readonly byte[] _commandBuffer = new byte[CommandCodec.Size];
+    private System.Buffers.ArrayBufferWriter<byte> _recordBuffer = new(256);
     private readonly List<Operation> _batch = [];
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     private int _idle;
@@ -96,7 +97,7 @@ public sealed class EngineHost : IDisposable
                         throw new InvalidDataException($"Journal record {records} is not an engine command.");
                     }
 
-                    state.ApplyCommand(command);
+                    state.Apply(command);
                     _lastTimestamp = Math.Max(_lastTimestamp, command.Timestamp);
                     break;
                 case JournalRecordType.HostRecord:
@@ -361,21 +362,39 @@ public sealed class EngineHost : IDisposable
         /// <summary>Stamps <paramref name="command"/> with the next sequence number and the clock, applies and journals it.</summary>
         public EngineOutcome Apply(Command command)
         {
+            var code = ApplyForCode(command);
+            return new EngineOutcome(code, _host._state.Engine.Events.ToArray());
+        }
+
+        /// <summary>Like <see cref="Apply"/> for a caller that needs only the result code: the events are not copied out
+        /// (they stay readable in the engine's <see cref="Engine.Events"/> until the next command).</summary>
+        /// <remarks>The copy cost every order request about a tenth of its allocation, for events nobody on the order path read.</remarks>
+        public RejectCode ApplyForCode(Command command)
+        {
             var host = _host;
             var stamped = command with { Sequence = host._state.Engine.LastSequence + 1, Timestamp = Now };
             host._lastTimestamp = stamped.Timestamp;
-            var outcome = host._state.ApplyCommand(stamped);
+            var code = host._state.Apply(stamped);
             CommandCodec.Encode(stamped, host._commandBuffer);
             host._journal.Append(JournalRecordType.EngineCommand, host._commandBuffer);
-            host._feed?.CommandApplied(host._state, stamped, outcome);
-            return outcome;
+            host._feed?.CommandApplied(host._state, stamped, host._state.Engine.Events);
+            return code;
         }
 
         /// <summary>Applies and journals a change to host state.</summary>
         public void Record(HostRecord record)
         {
-            _host._state.ApplyRecord(record);
-            _host._journal.Append(JournalRecordType.HostRecord, record.Serialize());
+            var host = _host;
+            host._state.ApplyRecord(record);
+            var buffer = host._recordBuffer;
+            buffer.ResetWrittenCount();
+            record.Serialize(buffer);
+            host._journal.Append(JournalRecordType.HostRecord, buffer.WrittenSpan);
+            if (buffer.Capacity > 64 * 1024)
+            {
+                // A rare big record (a liquidity configuration) must not pin its buffer for the life of the host.
+                host._recordBuffer = new(256);
+            }
         }
 
         internal bool ExpireDueOrders()

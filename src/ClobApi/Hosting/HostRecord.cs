@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Polysim.Accounts;
@@ -28,13 +29,32 @@ namespace Polysim.ClobApi.Hosting;
 [JsonDerivedType(typeof(Polysim.ClobApi.Liquidity.Hosting.LiquidityConfigured), "liquidity_configured")]
 public abstract record HostRecord
 {
-    /// <summary>UTF-8 JSON of the record, discriminated by <c>type</c>.</summary>
-    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, HostRecordJson.Default.HostRecord);
+    /// <summary>The record's journal form: UTF-8 JSON discriminated by <c>type</c>, except <see cref="OrderSubmitted"/>,
+    /// which is binary (<see cref="OrderSubmittedCodec"/>).</summary>
+    public byte[] Serialize() => this is OrderSubmitted submitted
+        ? OrderSubmittedCodec.Encode(submitted)
+        : JsonSerializer.SerializeToUtf8Bytes(this, HostRecordJson.Default.HostRecord);
 
-    /// <summary>Reads a record written by <see cref="Serialize"/>.</summary>
-    public static HostRecord Deserialize(ReadOnlySpan<byte> utf8) =>
-        JsonSerializer.Deserialize(utf8, HostRecordJson.Default.HostRecord)
-        ?? throw new InvalidDataException("Empty host record.");
+    /// <summary>Appends what <see cref="Serialize()"/> returns to <paramref name="output"/>.</summary>
+    /// <remarks>The per-order record goes into a reused buffer: a new array for it on every order was avoidable garbage.</remarks>
+    public void Serialize(IBufferWriter<byte> output)
+    {
+        if (this is OrderSubmitted submitted)
+        {
+            OrderSubmittedCodec.Write(submitted, output);
+            return;
+        }
+
+        using var writer = new Utf8JsonWriter(output);
+        JsonSerializer.Serialize(writer, this, HostRecordJson.Default.HostRecord);
+    }
+
+    /// <summary>Reads a record written by <see cref="Serialize()"/>, or an older journal's JSON <c>order_submitted</c>.</summary>
+    public static HostRecord Deserialize(ReadOnlySpan<byte> bytes) =>
+        bytes.Length > 0 && bytes[0] == OrderSubmittedCodec.Format
+            ? OrderSubmittedCodec.Decode(bytes)
+            : JsonSerializer.Deserialize(bytes, HostRecordJson.Default.HostRecord)
+              ?? throw new InvalidDataException("Empty host record.");
 }
 
 /// <summary>A market became known to the host: its public ids and its engine market id.</summary>

@@ -68,7 +68,7 @@ public sealed class HostVenue(EngineHost.WriteContext context) : IMarketVenue
     public long NextOrderId => context.State.Engine.LastSequence + 1;
 
     /// <inheritdoc />
-    public RejectCode Apply(Command command) => context.Apply(command).Code;
+    public RejectCode Apply(Command command) => context.ApplyForCode(command);
 }
 
 /// <summary>Where a market's outside liquidity comes from.</summary>

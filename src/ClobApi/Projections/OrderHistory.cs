@@ -40,7 +40,8 @@ public readonly record struct OrderFill(
 /// <remarks>Mutable, owned by <see cref="OrderHistory"/> on the engine thread; copy what you need before leaving it.</remarks>
 public sealed class OrderRecord
 {
-    private readonly List<OrderFill> _fills = [];
+    // Created at the first fill: most kept orders never fill, and every object a kept order holds ends up in gen 2.
+    private List<OrderFill>? _fills;
 
     internal OrderRecord(long engineId, string publicId)
     {
@@ -127,7 +128,7 @@ public sealed class OrderRecord
     public int FillCount { get; internal set; }
 
     /// <summary>The first fills, oldest first.</summary>
-    public IReadOnlyList<OrderFill> Fills => _fills;
+    public IReadOnlyList<OrderFill> Fills => (IReadOnlyList<OrderFill>?)_fills ?? [];
 
     /// <summary>Whether the order can no longer trade.</summary>
     public bool IsFinished => Status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Expired;
@@ -135,6 +136,7 @@ public sealed class OrderRecord
     internal void AddFill(in OrderFill fill)
     {
         FillCount++;
+        _fills ??= [];
         if (_fills.Count < OrderHistory.MaxFillsPerOrder)
         {
             _fills.Add(fill);
@@ -203,7 +205,7 @@ public sealed class OrderHistory
     public int CountWallet(int walletId) => _byWallet.TryGetValue(walletId, out var ids) ? ids.Count : 0;
 
     /// <summary>Observes one applied command and its events.</summary>
-    public void Observe(in Command command, EngineOutcome outcome)
+    public void Observe(in Command command, ReadOnlySpan<EngineEvent> events)
     {
         OrderSubmitted? meta = null;
         if (command.Kind == CommandKind.PlaceOrder)
@@ -213,7 +215,7 @@ public sealed class OrderHistory
             _pending = null;
         }
 
-        foreach (ref readonly var e in outcome.Events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             switch (e.Kind)
             {

@@ -1,4 +1,3 @@
-using Polysim.ClobApi.Hosting;
 using Polysim.MatchingEngine;
 using MatchType = Polysim.MatchingEngine.MatchType;
 
@@ -29,16 +28,16 @@ public sealed class TradeHistory
     private readonly Dictionary<(int Wallet, int Market, Outcome Outcome), CostBasis> _basis = [];
 
     /// <summary>Observes one applied command and its events.</summary>
-    public void Observe(in Command command, EngineOutcome outcome)
+    public void Observe(in Command command, RejectCode code, ReadOnlySpan<EngineEvent> events)
     {
         _ = command;
-        if (!outcome.Accepted)
+        if (code != RejectCode.None)
         {
             // A refused command changes nothing (a FOK that cannot fill has no effect at all).
             return;
         }
 
-        foreach (ref readonly var e in outcome.Events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             switch (e.Kind)
             {

@@ -87,7 +87,7 @@ public static class Heartbeats
                 {
                     if (ctx.State.Engine.GetOpenOrders(wallet.Id).Count > 0)
                     {
-                        ctx.Apply(Command.CancelAll(0, 0, wallet.Id));
+                        ctx.ApplyForCode(Command.CancelAll(0, 0, wallet.Id));
                     }
                 }
             }

@@ -98,10 +98,10 @@ internal static class OrderEntry
             throw new InvalidOperationException("Injected fault before the order command was applied.");
         }
 
-        var outcomeOfCommand = ctx.Apply(command);
-        if (!outcomeOfCommand.Accepted)
+        var code = ctx.ApplyForCode(command);
+        if (code != RejectCode.None)
         {
-            return new(default, Reject(outcomeOfCommand.Code, Describe(state, actor, intent, market.MarketId, outcome, Context()), executed: true), false);
+            return new(default, Reject(code, Describe(state, actor, intent, market.MarketId, outcome, Context()), executed: true), false);
         }
 
         var placed = state.Orders.Find(orderId)
@@ -124,8 +124,8 @@ internal static class OrderEntry
             return NotCancellable(order);
         }
 
-        var outcome = ctx.Apply(Command.Cancel(0, 0, order.WalletId, order.EngineId));
-        return outcome.Accepted ? null : Reject(outcome.Code, new RejectContext { OrderId = publicId }, executed: true);
+        var code = ctx.ApplyForCode(Command.Cancel(0, 0, order.WalletId, order.EngineId));
+        return code == RejectCode.None ? null : Reject(code, new RejectContext { OrderId = publicId }, executed: true);
     }
 
     /// <summary>Cancels several orders; each one that cannot be cancelled is reported with Polymarket's reason.</summary>
@@ -148,14 +148,14 @@ internal static class OrderEntry
                 continue;
             }
 
-            var outcome = ctx.Apply(Command.Cancel(0, 0, order.WalletId, order.EngineId));
-            if (outcome.Accepted)
+            var code = ctx.ApplyForCode(Command.Cancel(0, 0, order.WalletId, order.EngineId));
+            if (code == RejectCode.None)
             {
                 canceled.Add(order.PublicId);
             }
             else
             {
-                notCanceled[id] = RejectTable.For(outcome.Code).PolymarketMessage(new RejectContext { OrderId = id });
+                notCanceled[id] = RejectTable.For(code).PolymarketMessage(new RejectContext { OrderId = id });
             }
         }
 
@@ -365,6 +365,7 @@ internal static class OrderRender
                 Iso(f.TimestampMs));
         }
 
+        var created = Iso(order.CreatedAtMs);
         return new OrderView(
             order.PublicId,
             order.ClientOrderId,
@@ -383,8 +384,8 @@ internal static class OrderRender
             TimeInForceText(order.TimeInForce),
             order.PostOnly,
             order.ExpirationMs == 0 ? null : order.ExpirationMs / 1000,
-            Iso(order.CreatedAtMs),
-            Iso(order.UpdatedAtMs),
+            created,
+            order.UpdatedAtMs == order.CreatedAtMs ? created : Iso(order.UpdatedAtMs),
             order.CancelReason is { } reason ? ReasonText(reason) : null,
             order.FillCount,
             fills);

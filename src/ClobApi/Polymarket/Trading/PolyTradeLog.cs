@@ -1,4 +1,3 @@
-using Polysim.ClobApi.Hosting;
 using Polysim.MatchingEngine;
 
 namespace Polysim.ClobApi.Polymarket.Trading;
@@ -29,14 +28,14 @@ public sealed class PolyTradeLog
     public IReadOnlyList<long> TradesOf(int walletId) => _byWallet.TryGetValue(walletId, out var list) ? list : [];
 
     /// <summary>Observes one applied command's events.</summary>
-    public void Observe(EngineOutcome outcome)
+    public void Observe(RejectCode code, ReadOnlySpan<EngineEvent> events)
     {
-        if (!outcome.Accepted)
+        if (code != RejectCode.None)
         {
             return;
         }
 
-        foreach (ref readonly var e in outcome.Events.AsSpan())
+        foreach (ref readonly var e in events)
         {
             if (e.Kind != EventKind.Trade)
             {

@@ -335,8 +335,8 @@ public sealed class ProjectionWriter : BackgroundService
                     throw new InvalidDataException("A journal record is not an engine command.");
                 }
 
-                var outcome = shadow.ApplyCommand(command);
-                changes?.Observe(command, outcome);
+                shadow.Apply(command);
+                changes?.Observe(command, shadow.Engine.Events);
                 break;
             case JournalRecordType.HostRecord:
                 var record = HostRecord.Deserialize(payload);
@@ -474,9 +474,9 @@ public sealed class ProjectionWriter : BackgroundService
             }
         }
 
-        public void Observe(in Command command, EngineOutcome outcome)
+        public void Observe(in Command command, ReadOnlySpan<EngineEvent> events)
         {
-            foreach (var e in outcome.Events)
+            foreach (var e in events)
             {
                 switch (e.Kind)
                 {
