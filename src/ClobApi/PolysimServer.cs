@@ -28,9 +28,12 @@ public static class PolysimServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        // Kestrel runs request code on the socket thread instead of hopping to the thread pool: on this class of VM a thread
-        // switch costs tens of µs. Only safe while no handler blocks; off unless set (see docs/PERFORMANCE.md).
-        if (builder.Configuration.GetValue("Polysim:Http:InlineScheduling", false))
+        // Kestrel runs request code on the thread that completed the socket read instead of queueing it to the thread pool:
+        // with the socket completions inline too (Program.cs), a request costs no thread switch before the engine queue —
+        // on small VMs a switch costs more than the request's own work (docs/PERFORMANCE.md). It relies on no handler
+        // blocking a thread (none does: the engine, the journal and Redis are awaited). Polysim:Http:InlineScheduling=false
+        // turns it off.
+        if (builder.Configuration.GetValue("Polysim:Http:InlineScheduling", true))
         {
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         }
