@@ -8,8 +8,8 @@
 #    loopback ports of their own (never 5432/6379), and exports
 #    ConnectionStrings__Postgres / ConnectionStrings__Redis for the test runners.
 # 3. Restores and builds Polysim.sln (Release; warnings are errors), checks formatting
-#    (`dotnet format --verify-no-changes`), then runs every .NET test project under tests/
-#    and every npm package under tests/.
+#    (`dotnet format --verify-no-changes`), then runs every .NET test project under tests/,
+#    tests/ClobApi.Tests a second time in PostgreSQL + Redis mode, and every npm package under tests/.
 # 4. Prints `N passed, M failed` as its last line and exits non-zero if anything failed.
 #    Everything it started is stopped, and its temporary directory removed, on exit.
 #
@@ -323,12 +323,13 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-section ".NET tests again, PostgreSQL mode (the shared API suite; each server gets its own database)"
+section ".NET tests again, PostgreSQL + Redis mode (the shared API suite; each server gets its own database and Redis key prefix)"
 # ---------------------------------------------------------------------------------------------
-# POLYSIM_TEST_MODE=postgres makes every TestServer journal to a fresh database on the cluster above
-# (tests/ClobApi.Tests/TestMode.cs). Left out: tests tagged Mode=Embedded (they inspect the file
-# journal) and Mode=Both (they already run both modes themselves in the pass above). A --filter given
-# to this script is combined with that.
+# POLYSIM_TEST_MODE=postgres+redis makes every TestServer journal to a fresh database on the cluster above
+# and keep its idempotency records and rate limits in the Redis above, under a key prefix of its own
+# (tests/ClobApi.Tests/TestMode.cs, ServerFixture.cs). Left out: tests tagged Mode=Embedded (they inspect
+# the file journal or move a fake clock that Redis's rate limit does not read) and Mode=Both (they already
+# run both modes themselves in the pass above). A --filter given to this script is combined with that.
 PG_SUITE=tests/ClobApi.Tests/ClobApi.Tests.csproj
 if [[ $built -eq 1 && -f "$PG_SUITE" ]]; then
   pg_filter="Mode!=Embedded&Mode!=Both"
@@ -342,19 +343,19 @@ if [[ $built -eq 1 && -f "$PG_SUITE" ]]; then
       shift
     fi
   done
-  echo "--- $PG_SUITE (POLYSIM_TEST_MODE=postgres, filter $pg_filter)"
+  echo "--- $PG_SUITE (POLYSIM_TEST_MODE=postgres+redis: postgres 127.0.0.1:$PG_PORT, redis 127.0.0.1:$REDIS_PORT; filter $pg_filter)"
   rc=0
-  POLYSIM_TEST_MODE=postgres dotnet test "$PG_SUITE" -c Release --no-build --nologo \
-    --logger "trx;LogFileName=postgres-mode.trx" --results-directory "$RESULTS" \
+  POLYSIM_TEST_MODE=postgres+redis dotnet test "$PG_SUITE" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=postgres-redis-mode.trx" --results-directory "$RESULTS" \
     --blame-hang-timeout 10m --blame-hang-dump-type none \
     --filter "$pg_filter" ${pg_args[@]+"${pg_args[@]}"} || rc=$?
-  trx="$RESULTS/postgres-mode.trx"
+  trx="$RESULTS/postgres-redis-mode.trx"
   if [[ -f "$trx" ]]; then
     p=$(trx_counter "$trx" passed)
     f=$(($(trx_counter "$trx" failed) + $(trx_counter "$trx" error) + $(trx_counter "$trx" timeout) + $(trx_counter "$trx" aborted)))
-    record "$PG_SUITE (PostgreSQL mode)" "$rc" "$p" "$f"
+    record "$PG_SUITE (PostgreSQL + Redis mode)" "$rc" "$p" "$f"
   else
-    record "$PG_SUITE (PostgreSQL mode, no TRX results)" "$((rc == 0 ? 1 : rc))" 0 1
+    record "$PG_SUITE (PostgreSQL + Redis mode, no TRX results)" "$((rc == 0 ? 1 : rc))" 0 1
   fi
 fi
 

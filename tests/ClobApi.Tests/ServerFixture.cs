@@ -36,6 +36,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Its connection string in PostgreSQL mode, else null.</summary>
     public string? ConnectionString { get; private set; }
 
+    /// <summary>The prefix of its Redis keys in the Redis pass (kept across restarts, as a deployment's would be), else null.</summary>
+    public string? RedisKeyPrefix { get; private set; }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -62,6 +65,11 @@ public sealed class TestServer : IAsyncDisposable
             (Database, ConnectionString) = await TestDatabases.CreateAsync();
         }
 
+        if (TestMode.Redis)
+        {
+            RedisKeyPrefix ??= "polysim-test:" + Guid.NewGuid().ToString("n")[..12] + ":";
+        }
+
         var args = new List<string>
         {
             "--urls", "http://127.0.0.1:0",
@@ -71,10 +79,17 @@ public sealed class TestServer : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             // CI exports ConnectionStrings__Postgres for everyone: the embedded pass must override it, not inherit it.
             "--" + PostgresStorage.ConnectionStringKey, ConnectionString ?? string.Empty,
-            // The in-process stores unless a test asks for Redis in its settings: CI exports ConnectionStrings__Redis for
-            // the Redis tests, and servers of other tests must not share its keys (nor its clock) by accident.
-            "--ConnectionStrings:Redis", string.Empty,
+            // The in-process stores unless the pass or the test asks for Redis: CI exports ConnectionStrings__Redis for the
+            // Redis tests, and servers of other tests must not share its keys (nor its clock) by accident. In the Redis pass
+            // each server has a key prefix of its own, so no two share idempotency keys or rate-limit buckets.
+            "--ConnectionStrings:Redis", TestMode.Redis ? TestMode.RequireRedis() : string.Empty,
         };
+        if (RedisKeyPrefix is not null)
+        {
+            args.Add("--Polysim:Redis:KeyPrefix");
+            args.Add(RedisKeyPrefix);
+        }
+
         foreach (var (key, value) in _settings)
         {
             args.Add("--" + key);

@@ -2,14 +2,21 @@ using Npgsql;
 
 namespace Polysim.ClobApi.Tests;
 
-/// <summary>Which storage the shared API suite runs against: <c>POLYSIM_TEST_MODE=postgres</c> gives every
-/// <see cref="TestServer"/> a fresh PostgreSQL database on the server of <c>ConnectionStrings__Postgres</c>; anything else
-/// (or nothing) is the embedded file journal.</summary>
+/// <summary>Which storage the shared API suite runs against: <c>POLYSIM_TEST_MODE=postgres+redis</c> gives every
+/// <see cref="TestServer"/> a fresh PostgreSQL database on the server of <c>ConnectionStrings__Postgres</c> and Redis-backed
+/// idempotency records and rate limits on the Redis of <c>ConnectionStrings__Redis</c> (a key prefix of its own);
+/// <c>postgres</c> is PostgreSQL with the in-process stores; anything else (or nothing) is the embedded file journal.</summary>
 public static class TestMode
 {
-    /// <summary>True in the PostgreSQL pass.</summary>
+    private static readonly string? Mode = Environment.GetEnvironmentVariable("POLYSIM_TEST_MODE");
+
+    /// <summary>True in the PostgreSQL pass (with or without Redis).</summary>
     public static bool Postgres { get; } =
-        string.Equals(Environment.GetEnvironmentVariable("POLYSIM_TEST_MODE"), "postgres", StringComparison.OrdinalIgnoreCase);
+        string.Equals(Mode, "postgres", StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(Mode, "postgres+redis", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when the servers of the pass keep idempotency records and rate limits in Redis.</summary>
+    public static bool Redis { get; } = string.Equals(Mode, "postgres+redis", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The CI server's connection string; a test that needs PostgreSQL fails (never skips) without it.</summary>
     public static string RequirePostgres() =>
@@ -17,6 +24,13 @@ public static class TestMode
             ? value
             : throw new InvalidOperationException(
                 "This test needs PostgreSQL: set ConnectionStrings__Postgres (scripts/test.sh starts a throwaway cluster and sets it).");
+
+    /// <summary>The CI Redis's connection string; the Redis pass fails (never falls back to the in-process stores) without it.</summary>
+    public static string RequireRedis() =>
+        Environment.GetEnvironmentVariable("ConnectionStrings__Redis") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "POLYSIM_TEST_MODE=postgres+redis needs Redis: set ConnectionStrings__Redis (scripts/test.sh starts a throwaway one and sets it).");
 }
 
 /// <summary>Throwaway databases on the PostgreSQL server of <c>ConnectionStrings__Postgres</c>.</summary>

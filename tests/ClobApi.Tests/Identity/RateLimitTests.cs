@@ -10,6 +10,9 @@ namespace Polysim.ClobApi.Tests.Identity;
 public sealed class RateLimitTests
 {
     [Fact]
+    // Embedded only: the refill is shown by advancing the server's fake clock half a second, and Redis's GCRA reads
+    // Redis's own clock (TIME), which no test can move. RedisServerTests covers the 429 in Redis mode.
+    [Trait("Mode", "Embedded")]
     public async Task A_free_key_gets_two_requests_per_second_then_429_RATE_LIMIT_EXCEEDED_with_Retry_After_and_the_headers()
     {
         var clock = NewClock();
@@ -41,6 +44,9 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    // Embedded only: the exact Remaining counts need a clock that stands still between the two requests (the fake
+    // clock); on Redis's clock a pause of 100 ms on a busy machine refills a pro key's slot.
+    [Trait("Mode", "Embedded")]
     public async Task Rate_limit_headers_are_on_error_responses_of_authenticated_requests_too()
     {
         var clock = NewClock();
@@ -58,6 +64,9 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    // Embedded only: the window reopens when the server's fake clock is advanced 20 s; Redis's GCRA reads Redis's own
+    // clock, which no test can move.
+    [Trait("Mode", "Embedded")]
     public async Task The_per_minute_window_binds_when_it_is_the_tighter_one()
     {
         var clock = NewClock();
@@ -85,6 +94,9 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    // Embedded only: "key A has spent its two requests of this second" needs a clock that stands still across four
+    // requests (the fake clock); on Redis's clock a 500 ms pause on a busy machine refills a free key's slot.
+    [Trait("Mode", "Embedded")]
     public async Task Each_key_has_its_own_bucket_and_a_bearer_token_spends_from_the_bucket_of_its_key()
     {
         var clock = NewClock();
@@ -103,6 +115,9 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    // Embedded only: the limit reopens when the server's fake clock is advanced 30 s; Redis's GCRA reads Redis's own
+    // clock, which no test can move.
+    [Trait("Mode", "Embedded")]
     public async Task Self_serve_bootstrap_is_limited_per_client_address()
     {
         var clock = NewClock();
