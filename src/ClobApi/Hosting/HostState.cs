@@ -9,11 +9,18 @@ namespace Polysim.ClobApi.Hosting;
 public sealed class HostState
 {
     /// <summary>Creates empty state around a fresh engine.</summary>
-    public HostState(EngineOptions? engineOptions = null)
+    /// <param name="engineOptions">The engine's options.</param>
+    /// <param name="tradeLogs">False for a state that never serves trades (the PostgreSQL projection writer's shadow reads
+    /// trades from the engine's events): <see cref="Trades"/> and <see cref="PolyTrades"/> then stay empty, which spares
+    /// every fill their objects — retained ones, which the GC copies twice.</param>
+    public HostState(EngineOptions? engineOptions = null, bool tradeLogs = true)
     {
         EngineOptions = engineOptions ?? new EngineOptions();
         Engine = new Engine(EngineOptions);
+        _tradeLogs = tradeLogs;
     }
+
+    private readonly bool _tradeLogs;
 
     /// <summary>The options the engine was created with (a shadow state built from the journal must use the same).</summary>
     public EngineOptions EngineOptions { get; }
@@ -79,8 +86,12 @@ public sealed class HostState
         var code = Engine.Apply(command);
         var events = Engine.Events;
         Orders.Observe(command, events);
-        Trades.Observe(command, code, events);
-        PolyTrades.Observe(code, events);
+        if (_tradeLogs)
+        {
+            Trades.Observe(command, code, events);
+            PolyTrades.Observe(code, events);
+        }
+
         return code;
     }
 

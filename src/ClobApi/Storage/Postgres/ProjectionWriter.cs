@@ -253,7 +253,7 @@ public sealed class ProjectionWriter : BackgroundService
             Interlocked.Exchange(ref _checkpoint, value is long position ? position : 0);
         }
 
-        var shadow = new HostState(_engineOptions);
+        var shadow = new HostState(_engineOptions, tradeLogs: false);
         _shadowPosition = 0;
         await using var command = new NpgsqlCommand("SELECT position, type, payload FROM journal WHERE position <= $1 ORDER BY position", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = Checkpoint });
