@@ -51,12 +51,41 @@ public static class BookFormatter
     /// <summary>A micro-unit amount as a trimmed decimal ("5.051019").</summary>
     public static string Amount(long amount) => Fixed(amount, Units.AmountScale, 6);
 
+    // Built as one string on the stack: the server formats several amounts in every order reply.
     private static string Fixed(long value, long scale, int digits)
     {
-        var sign = value < 0 ? "-" : string.Empty;
+        if (value == 0)
+        {
+            return "0";
+        }
+
+        Span<char> text = stackalloc char[48];
+        var length = 0;
+        if (value < 0)
+        {
+            text[length++] = '-';
+        }
+
         var magnitude = Math.Abs(value);
-        var whole = (magnitude / scale).ToString(CultureInfo.InvariantCulture);
-        var fraction = (magnitude % scale).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
-        return fraction.Length == 0 ? sign + whole : $"{sign}{whole}.{fraction}";
+        (magnitude / scale).TryFormat(text[length..], out var written, default, CultureInfo.InvariantCulture);
+        length += written;
+        var fraction = magnitude % scale;
+        if (fraction != 0)
+        {
+            text[length++] = '.';
+            for (var i = digits - 1; i >= 0; i--)
+            {
+                text[length + i] = (char)('0' + (fraction % 10));
+                fraction /= 10;
+            }
+
+            length += digits;
+            while (text[length - 1] == '0')
+            {
+                length--;
+            }
+        }
+
+        return new string(text[..length]);
     }
 }

@@ -37,7 +37,6 @@ public static class JsonReply
         buffer.ResetWrittenCount();
         var writer = WriterFor(buffer, jsonTypeInfo.Options);
         JsonSerializer.Serialize(writer, value, jsonTypeInfo);
-        writer.Flush();
         if (statusCode is { } status)
         {
             response.StatusCode = status;

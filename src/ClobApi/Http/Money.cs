@@ -97,47 +97,8 @@ public static class Money
     }
 
     /// <summary>Micro-units as a trimmed decimal string ("12.5", "0.000001", "0").</summary>
-    /// <remarks>The same text as <see cref="BookFormatter.Amount"/>, built as one string: every order reply formats
-    /// several amounts, and the engine's formatter allocates four or five strings for each.</remarks>
-    public static string FormatUsdc(long micro) => Fixed(micro, Units.AmountScale, 6);
+    public static string FormatUsdc(long micro) => BookFormatter.Amount(micro);
 
-    /// <summary>A price in 1e-4 units as a trimmed decimal string ("0.34"), the same text as <see cref="BookFormatter.Price"/>.</summary>
-    public static string FormatPrice(int price) => Fixed(price, Units.PriceScale, 4);
-
-    private static string Fixed(long value, long scale, int digits)
-    {
-        if (value == 0)
-        {
-            return "0";
-        }
-
-        Span<char> text = stackalloc char[48];
-        var length = 0;
-        if (value < 0)
-        {
-            text[length++] = '-';
-        }
-
-        var magnitude = Math.Abs(value);
-        (magnitude / scale).TryFormat(text[length..], out var written, default, CultureInfo.InvariantCulture);
-        length += written;
-        var fraction = magnitude % scale;
-        if (fraction != 0)
-        {
-            text[length++] = '.';
-            for (var i = digits - 1; i >= 0; i--)
-            {
-                text[length + i] = (char)('0' + (fraction % 10));
-                fraction /= 10;
-            }
-
-            length += digits;
-            while (text[length - 1] == '0')
-            {
-                length--;
-            }
-        }
-
-        return new string(text[..length]);
-    }
+    /// <summary>A price in 1e-4 units as a trimmed decimal string ("0.34").</summary>
+    public static string FormatPrice(int price) => BookFormatter.Price(price);
 }
