@@ -40,8 +40,10 @@ public readonly record struct OrderFill(
 /// <remarks>Mutable, owned by <see cref="OrderHistory"/> on the engine thread; copy what you need before leaving it.</remarks>
 public sealed class OrderRecord
 {
-    // Created at the first fill: most kept orders never fill, and every object a kept order holds ends up in gen 2.
-    private List<OrderFill>? _fills;
+    // Every object a kept order holds is copied into gen 2 by the GC and dies there: the first fill is kept inline (most
+    // orders that fill at all fill once) and a list is made only for a second one.
+    private OrderFill _firstFill;
+    private List<OrderFill>? _moreFills;
 
     internal OrderRecord(long engineId, string publicId)
     {
@@ -128,19 +130,28 @@ public sealed class OrderRecord
     public int FillCount { get; internal set; }
 
     /// <summary>The first fills, oldest first.</summary>
-    public IReadOnlyList<OrderFill> Fills => (IReadOnlyList<OrderFill>?)_fills ?? [];
+    public IReadOnlyList<OrderFill> Fills => FillCount switch
+    {
+        0 => [],
+        _ when _moreFills is null => [_firstFill],
+        _ => [_firstFill, .. _moreFills],
+    };
 
     /// <summary>Whether the order can no longer trade.</summary>
     public bool IsFinished => Status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Expired;
 
     internal void AddFill(in OrderFill fill)
     {
-        FillCount++;
-        _fills ??= [];
-        if (_fills.Count < OrderHistory.MaxFillsPerOrder)
+        if (FillCount == 0)
         {
-            _fills.Add(fill);
+            _firstFill = fill;
         }
+        else if (FillCount < OrderHistory.MaxFillsPerOrder)
+        {
+            (_moreFills ??= []).Add(fill);
+        }
+
+        FillCount++;
     }
 }
 
@@ -167,7 +178,8 @@ public sealed class OrderHistory
     private readonly Dictionary<long, OrderRecord> _byEngineId = [];
     private readonly Dictionary<string, OrderRecord> _byPublicId = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(int Account, string ClientOrderId), OrderRecord> _byClientId = [];
-    private readonly Dictionary<int, SortedSet<long>> _byWallet = [];
+    private readonly Dictionary<int, OrderIdList> _byWallet = [];
+    private readonly Dictionary<string, string> _tokenIds = [];
     private readonly Dictionary<int, Queue<long>> _finishedByWallet = [];
     private OrderSubmitted? _pending;
 
@@ -190,12 +202,12 @@ public sealed class OrderHistory
     /// <summary>A wallet's orders, newest first, starting below engine id <paramref name="before"/>.</summary>
     public IEnumerable<OrderRecord> ListWallet(int walletId, long before = long.MaxValue)
     {
-        if (!_byWallet.TryGetValue(walletId, out var ids) || ids.Count == 0 || before <= ids.Min)
+        if (!_byWallet.TryGetValue(walletId, out var ids))
         {
             yield break;
         }
 
-        foreach (var id in ids.GetViewBetween(ids.Min, before - 1).Reverse())
+        foreach (var id in ids.Below(before))
         {
             yield return _byEngineId[id];
         }
@@ -295,7 +307,7 @@ public sealed class OrderHistory
             TimeInForce = e.TimeInForce,
             PostOnly = command.PostOnly,
             ExpirationMs = command.Expiration,
-            TokenId = meta?.TokenId ?? string.Empty,
+            TokenId = meta?.TokenId is { } token ? Intern(token) : string.Empty,
             ClientOrderId = meta?.ClientOrderId,
             OrderType = meta?.OrderType ?? "limit",
             CreatedAtMs = meta?.CreatedAtMs ?? e.Timestamp,
@@ -311,11 +323,24 @@ public sealed class OrderHistory
 
         if (!_byWallet.TryGetValue(order.WalletId, out var ids))
         {
-            ids = [];
+            ids = new OrderIdList();
             _byWallet[order.WalletId] = ids;
         }
 
         ids.Add(order.EngineId);
+    }
+
+    /// <summary>One string per token id for all the orders naming it, instead of each request's own copy kept with its order.</summary>
+    private string Intern(string tokenId)
+    {
+        if (_tokenIds.TryGetValue(tokenId, out var kept))
+        {
+            return kept;
+        }
+
+        // Orders are accepted only for listed tokens, so this holds two strings per market.
+        _tokenIds[tokenId] = tokenId;
+        return tokenId;
     }
 
     private void OnTrade(in EngineEvent e)
@@ -389,4 +414,110 @@ public sealed class OrderHistory
             ids.Remove(engineId);
         }
     }
+}
+
+/// <summary>One wallet's kept engine order ids in ascending order: an array with removed entries marked in place and squeezed
+/// out when they outnumber the kept ones.</summary>
+/// <remarks>Replaces a <c>SortedSet&lt;long&gt;</c>, whose node per order was one more object for the GC to copy into gen 2
+/// and whose rebalancing wrote new nodes into old ones (cards the next young collection has to scan). Ids arrive ascending
+/// (the engine numbers orders in order), so adding is an append.</remarks>
+internal sealed class OrderIdList
+{
+    // A removed id is stored as its complement (negative), which keeps the array ordered by |id| for binary search.
+    private long[] _ids = new long[16];
+    private int _length;
+    private int _removed;
+
+    /// <summary>Ids kept.</summary>
+    public int Count => _length - _removed;
+
+    /// <summary>The kept ids below <paramref name="before"/>, newest first.</summary>
+    /// <remarks>Enumerated on the engine thread between commands, like every reader of the order history.</remarks>
+    public IEnumerable<long> Below(long before)
+    {
+        for (var i = IndexBelow(before); i >= 0; i--)
+        {
+            if (_ids[i] is var id and >= 0)
+            {
+                yield return id;
+            }
+        }
+    }
+
+    /// <summary>The last position whose id is below <paramref name="before"/>, or -1.</summary>
+    private int IndexBelow(long before)
+    {
+        var (lo, hi) = (0, _length);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (Id(_ids[mid]) < before)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo - 1;
+    }
+
+    public void Add(long id)
+    {
+        if (_length == _ids.Length)
+        {
+            Array.Resize(ref _ids, _length * 2);
+        }
+
+        var at = _length;
+        if (_length > 0 && Id(_ids[_length - 1]) >= id)
+        {
+            // Not expected (ids ascend); kept correct anyway.
+            at = IndexBelow(id) + 1;
+            if (at < _length && _ids[at] == id)
+            {
+                return;
+            }
+
+            Array.Copy(_ids, at, _ids, at + 1, _length - at);
+        }
+
+        _ids[at] = id;
+        _length++;
+    }
+
+    public void Remove(long id)
+    {
+        var at = IndexBelow(id) + 1;
+        if (at >= _length || _ids[at] != id)
+        {
+            return;
+        }
+
+        _ids[at] = ~id;
+        _removed++;
+        if (_removed > 64 && _removed > _length / 2)
+        {
+            Compact();
+        }
+    }
+
+    private void Compact()
+    {
+        var kept = 0;
+        for (var i = 0; i < _length; i++)
+        {
+            if (_ids[i] >= 0)
+            {
+                _ids[kept++] = _ids[i];
+            }
+        }
+
+        _length = kept;
+        _removed = 0;
+    }
+
+    private static long Id(long stored) => stored >= 0 ? stored : ~stored;
 }

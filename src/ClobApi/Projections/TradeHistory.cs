@@ -193,7 +193,8 @@ public readonly record struct LastTrade(long TimestampMs, int YesPrice, Side Yes
 /// <param name="IsTaker">Taker or maker.</param>
 /// <param name="MatchType">NORMAL, MINT or MERGE.</param>
 /// <param name="RealizedPnl">Micro-USDC realized by this fill (SELLs only).</param>
-public sealed record Fill(
+/// <remarks>A value: a wallet's log holds them inline, no object per fill for the GC to carry into gen 2.</remarks>
+public readonly record struct Fill(
     long TradeId, long TimestampMs, long OrderId, int Market, Outcome Outcome, Side Side, int Price, long Size, long Cash, long Fee,
     bool FeeInShares, bool IsTaker, MatchType MatchType, long RealizedPnl);
 
