@@ -123,11 +123,37 @@ public sealed class AccountDirectory
     private readonly Dictionary<int, Wallet> _wallets = [];
     private readonly Dictionary<string, ApiKey> _keysById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ApiKey> _keysByHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ApiKey>.AlternateLookup<ReadOnlySpan<char>> _keysByHashText;
     private readonly Dictionary<string, Wallet> _walletsByAddress = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Creates an empty directory.</summary>
+    public AccountDirectory() => _keysByHashText = _keysByHash.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Lower-case hex SHA-256 of an API key secret.</summary>
-    public static string HashSecret(string secret) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public static string HashSecret(string secret)
+    {
+        Span<char> hex = stackalloc char[HashLength];
+        HashSecret(secret, hex);
+        return new string(hex);
+    }
+
+    private const int HashLength = 64;
+
+    /// <summary>Writes the hash of <paramref name="secret"/> into <paramref name="hex"/> (64 chars) without allocating: every
+    /// authenticated request hashes its key.</summary>
+    private static void HashSecret(string secret, Span<char> hex)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(secret.Length);
+        byte[]? rented = null;
+        Span<byte> utf8 = max <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(secret, utf8)], digest);
+        Convert.TryToHexStringLower(digest, hex, out _);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>The recognisable start of every API key secret.</summary>
     public const string SecretPrefix = "ps_live_";
@@ -296,11 +322,14 @@ public sealed class AccountDirectory
     /// <remarks>The stored hash is re-compared in constant time after the lookup, so a hit never depends on a short-circuiting compare.</remarks>
     public KeySnapshot? SnapshotBySecret(string secret)
     {
-        var hash = HashSecret(secret);
+        Span<char> hash = stackalloc char[HashLength];
+        HashSecret(secret, hash);
         lock (_lock)
         {
-            return _keysByHash.TryGetValue(hash, out var key) &&
-                CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(hash))
+            return _keysByHashText.TryGetValue(hash, out var key) &&
+                CryptographicOperations.FixedTimeEquals(
+                    System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.SecretHash.AsSpan()),
+                    System.Runtime.InteropServices.MemoryMarshal.AsBytes((ReadOnlySpan<char>)hash))
                 ? Snapshot(key)
                 : null;
         }
@@ -372,10 +401,11 @@ public sealed class AccountDirectory
     /// <summary>A key by its secret (hashed before the lookup).</summary>
     public ApiKey? FindKeyBySecret(string secret)
     {
-        var hash = HashSecret(secret);
+        Span<char> hash = stackalloc char[HashLength];
+        HashSecret(secret, hash);
         lock (_lock)
         {
-            return _keysByHash.GetValueOrDefault(hash);
+            return _keysByHashText.TryGetValue(hash, out var key) ? key : null;
         }
     }
 

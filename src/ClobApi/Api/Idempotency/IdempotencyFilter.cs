@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
@@ -54,7 +53,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
         var http = context.HttpContext;
         var key = Normalize(rawKey);
         var scope = Caller.Find(http) is { } caller
-            ? "account:" + caller.Account.Id.ToString(CultureInfo.InvariantCulture)
+            ? RateLimiting.Scopes.Account(caller.Account.Id)
             : "operator";
         var body = await RequestBytes.ReadAsync(http);
         var store = http.RequestServices.GetRequiredService<IIdempotencyStore>();

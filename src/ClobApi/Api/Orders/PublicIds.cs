@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Polysim.ClobApi.Api.Orders;
 
@@ -14,19 +13,44 @@ namespace Polysim.ClobApi.Api.Orders;
 public static class PublicIds
 {
     /// <summary>The public id of the order with engine id <paramref name="engineOrderId"/>.</summary>
+    /// <remarks>Made once per order placed (and per order a reply names), so nothing but the string itself is allocated.</remarks>
     public static string Order(long engineOrderId) =>
-        "0x" + Convert.ToHexStringLower(Digest("polysim/order/", engineOrderId));
+        string.Create(66, engineOrderId, static (chars, id) =>
+        {
+            Span<byte> digest = stackalloc byte[32];
+            Digest("polysim/order/"u8, id, digest);
+            chars[0] = '0';
+            chars[1] = 'x';
+            Convert.TryToHexStringLower(digest, chars[2..], out _);
+        });
 
     /// <summary>The public id of the engine's trade number <paramref name="engineTradeId"/> (a version-4-shaped UUID).</summary>
-    public static string Trade(long engineTradeId)
-    {
-        var bytes = Digest("polysim/trade/", engineTradeId).AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        var hex = Convert.ToHexStringLower(bytes);
-        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
-    }
+    public static string Trade(long engineTradeId) =>
+        string.Create(36, engineTradeId, static (chars, id) =>
+        {
+            Span<byte> digest = stackalloc byte[32];
+            Digest("polysim/trade/"u8, id, digest);
+            digest[6] = (byte)((digest[6] & 0x0F) | 0x40);
+            digest[8] = (byte)((digest[8] & 0x3F) | 0x80);
+            Span<char> hex = stackalloc char[32];
+            Convert.TryToHexStringLower(digest[..16], hex, out _);
+            hex[..8].CopyTo(chars);
+            chars[8] = '-';
+            hex[8..12].CopyTo(chars[9..]);
+            chars[13] = '-';
+            hex[12..16].CopyTo(chars[14..]);
+            chars[18] = '-';
+            hex[16..20].CopyTo(chars[19..]);
+            chars[23] = '-';
+            hex[20..].CopyTo(chars[24..]);
+        });
 
-    private static byte[] Digest(string label, long value) =>
-        SHA256.HashData(Encoding.ASCII.GetBytes(label + value.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>SHA-256 of the ASCII label followed by the decimal number.</summary>
+    private static void Digest(ReadOnlySpan<byte> label, long value, Span<byte> digest)
+    {
+        Span<byte> input = stackalloc byte[64];
+        label.CopyTo(input);
+        value.TryFormat(input[label.Length..], out var written, default, CultureInfo.InvariantCulture);
+        SHA256.HashData(input[..(label.Length + written)], digest);
+    }
 }

@@ -31,7 +31,7 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
         RateLimitDecision decision;
         try
         {
-            decision = await store.AcquireAsync("key:" + keyId, rules, context.RequestAborted);
+            decision = await store.AcquireAsync(Scopes.Key(keyId), rules, context.RequestAborted);
         }
         catch (ApiException outage) when (outage.Data[Redis.RedisRateLimitStore.FallbackDecisionKey] is RateLimitDecision fallback && IsRead(context.Request.Method))
         {
@@ -45,13 +45,13 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers[LimitHeader] = Text(binding.Rule.Limit);
+            headers[LimitHeader] = LimitText(binding.Rule.Limit);
             headers[RemainingHeader] = Text(binding.Remaining);
             headers[ResetHeader] = Text(CeilingSeconds(binding.ResetAfter));
             headers[TierHeader] = tier;
-            headers["X-RateLimit-Limit-Per-Second"] = Text(decision.Windows[0].Rule.Limit);
+            headers["X-RateLimit-Limit-Per-Second"] = LimitText(decision.Windows[0].Rule.Limit);
             headers["X-RateLimit-Remaining-Per-Second"] = Text(decision.Windows[0].Remaining);
-            headers["X-RateLimit-Limit-Per-Minute"] = Text(decision.Windows[1].Rule.Limit);
+            headers["X-RateLimit-Limit-Per-Minute"] = LimitText(decision.Windows[1].Rule.Limit);
             headers["X-RateLimit-Remaining-Per-Minute"] = Text(decision.Windows[1].Remaining);
             return Task.CompletedTask;
         });
@@ -108,7 +108,16 @@ public sealed class RequestRateLimiter(IRateLimitStore store)
     private static int CeilingSeconds(TimeSpan span) =>
         span <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(span.TotalSeconds - 1e-9);
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    // Seven header values per request: the limits (a handful of distinct values) and small counts are formatted once.
+    private static readonly string?[] SmallNumbers = new string?[10_000];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> Limits = new();
+
+    private static string Text(int value) =>
+        (uint)value < (uint)SmallNumbers.Length
+            ? SmallNumbers[value] ??= value.ToString(CultureInfo.InvariantCulture)
+            : value.ToString(CultureInfo.InvariantCulture);
+
+    private static string LimitText(int value) => Limits.GetOrAdd(value, static v => v.ToString(CultureInfo.InvariantCulture));
 }
 
 /// <summary>The rules derived from one tier's limits.</summary>

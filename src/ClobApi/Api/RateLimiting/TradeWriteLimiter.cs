@@ -64,7 +64,7 @@ public sealed class TradeWriteLimiter(RequestDelegate next, ITradeWriteGate gate
             return;
         }
 
-        var scope = "account:" + caller.Account.Id.ToString(CultureInfo.InvariantCulture);
+        var scope = Scopes.Account(caller.Account.Id);
         var lease = await gate.TryEnterAsync(scope, options.Concurrency, context.RequestAborted);
         if (lease is null)
         {
