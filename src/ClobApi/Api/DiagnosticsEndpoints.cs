@@ -28,6 +28,16 @@ public static class DiagnosticsEndpoints
             })
             .Produces<List<AllocationSample>>()
             .WithSummary("Samples the runtime's allocation ticks (one per ~100 KB allocated) for a few seconds; the types allocated most.");
+        app.MapGroup("/v1/admin").AddEndpointFilter(AdminAccountsEndpoints.RequireAdmin).WithTags("Operator")
+            .MapGet("/diagnostics/gc", async (HttpContext http) =>
+            {
+                var seconds = int.TryParse(http.Request.Query["seconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, 60) : 5;
+                using var listener = new GcSampler();
+                await Task.Delay(TimeSpan.FromSeconds(seconds), http.RequestAborted);
+                return JsonReply.Json(listener.Collections(), DiagnosticsJson.Default.ListGcSample);
+            })
+            .Produces<List<GcSample>>()
+            .WithSummary("Records every garbage collection for a few seconds: generation, pause, bytes promoted, generation sizes after it.");
     }
 
     /// <summary>Reads the counters now.</summary>
@@ -138,8 +148,101 @@ internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListen
     }
 }
 
+/// <summary>One garbage collection seen by <c>GET /v1/admin/diagnostics/gc</c>.</summary>
+/// <param name="Generation">Oldest generation collected.</param>
+/// <param name="Reason">The runtime's reason code (0 = small-object allocation budget, 1 = induced, 4 = large-object budget).</param>
+/// <param name="Background">Whether it was a background (concurrent) gen-2 collection.</param>
+/// <param name="PauseUs">Execution-engine suspension to restart around it, µs (0 when the suspension was not seen).</param>
+/// <param name="PromotedBytes">Bytes that survived it, by generation collected (gen 0, gen 1, gen 2, large objects).</param>
+/// <param name="GenerationBytes">Generation sizes after it (gen 0, gen 1, gen 2, large objects, pinned objects).</param>
+/// <param name="SuspendUs">Of the pause, the time it took to stop the managed threads, µs.</param>
+/// <param name="WorkUs">GC start to end, µs (for a background collection, its whole concurrent run).</param>
+public sealed record GcSample(int Generation, int Reason, bool Background, long PauseUs, long[] PromotedBytes, long[] GenerationBytes, long SuspendUs = 0, long WorkUs = 0);
+
+/// <summary>Records the runtime's GC events (start, heap statistics, suspension and restart) while it lives.</summary>
+internal sealed class GcSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly List<GcSample> _done = [];
+    private (int Generation, int Reason, bool Background)? _current;
+    private DateTime _suspended;
+    private DateTime _stopped;
+    private DateTime _started;
+    private long _workUs;
+    private bool _recordedSinceSuspend;
+
+    public List<GcSample> Collections()
+    {
+        lock (_done)
+        {
+            return [.. _done];
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Informational, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        lock (_done)
+        {
+            switch (e.EventName)
+            {
+                case { } n when n.StartsWith("GCSuspendEEBegin", StringComparison.Ordinal):
+                    _suspended = e.TimeStamp;
+                    break;
+                case { } n when n.StartsWith("GCRestartEEEnd", StringComparison.Ordinal):
+                    // The heap statistics come before the restart: the pause belongs to the collection just recorded.
+                    if (_suspended != default && _recordedSinceSuspend && _done.Count > 0)
+                    {
+                        _done[^1] = _done[^1] with
+                        {
+                            PauseUs = (long)(e.TimeStamp - _suspended).TotalMicroseconds,
+                            SuspendUs = _stopped > _suspended ? (long)(_stopped - _suspended).TotalMicroseconds : 0,
+                        };
+                    }
+
+                    _suspended = default;
+                    _recordedSinceSuspend = false;
+                    break;
+                case { } n when n.StartsWith("GCSuspendEEEnd", StringComparison.Ordinal):
+                    _stopped = e.TimeStamp;
+                    break;
+                case { } n when n.StartsWith("GCEnd", StringComparison.Ordinal):
+                    _workUs = (long)(e.TimeStamp - _started).TotalMicroseconds;
+                    break;
+                case { } n when n.StartsWith("GCStart", StringComparison.Ordinal):
+                    _started = e.TimeStamp;
+                    _current = (Convert.ToInt32(Field(e, "Depth"), CultureInfo.InvariantCulture), Convert.ToInt32(Field(e, "Reason"), CultureInfo.InvariantCulture),
+                        Convert.ToInt32(Field(e, "Type"), CultureInfo.InvariantCulture) == 1);
+                    break;
+                case { } n when n.StartsWith("GCHeapStats", StringComparison.Ordinal) && _current is { } c:
+                    _done.Add(new GcSample(c.Generation, c.Reason, c.Background, 0,
+                        [Long(e, "TotalPromotedSize0"), Long(e, "TotalPromotedSize1"), Long(e, "TotalPromotedSize2"), Long(e, "TotalPromotedSize3")],
+                        [Long(e, "GenerationSize0"), Long(e, "GenerationSize1"), Long(e, "GenerationSize2"), Long(e, "GenerationSize3"), Long(e, "GenerationSize4")], 0, _workUs));
+                    _current = null;
+                    _recordedSinceSuspend = _suspended != default;
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static object? Field(System.Diagnostics.Tracing.EventWrittenEventArgs e, string name) =>
+        e.PayloadNames is { } names && names.IndexOf(name) is var i and >= 0 ? e.Payload?[i] : null;
+
+    private static long Long(System.Diagnostics.Tracing.EventWrittenEventArgs e, string name) =>
+        Field(e, name) is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
+}
+
 /// <summary>Source-generated JSON of the diagnostics reply.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DiagnosticsReply))]
 [JsonSerializable(typeof(List<AllocationSample>))]
+[JsonSerializable(typeof(List<GcSample>))]
 internal sealed partial class DiagnosticsJson : JsonSerializerContext;
