@@ -40,6 +40,45 @@ internal sealed class PhaseResult(string name, int kinds)
     public TimeSpan GeneratorCpu { get; set; }
 
     public long ErrorCount => Errors.Values.Sum();
+
+    /// <summary>Pairs of (planned send time from the phase start, latency), µs, in completion order.</summary>
+    public long[] Timeline { get; set; } = [];
+
+    /// <summary>The p99 latency (µs) of the requests planned in each second of the phase: shows whether the tail is spread
+    /// over the run or comes from a few disturbed seconds (the warm-up's backlog spilling into the first, say).</summary>
+    public long[] P99PerSecond()
+    {
+        var seconds = new List<List<long>>();
+        for (var i = 0; i + 1 < Timeline.Length; i += 2)
+        {
+            var second = (int)(Timeline[i] / 1_000_000);
+            while (seconds.Count <= second)
+            {
+                seconds.Add([]);
+            }
+
+            seconds[second].Add(Timeline[i + 1]);
+        }
+
+        return [.. seconds.Select(s =>
+        {
+            s.Sort();
+            return s.Count == 0 ? 0 : s[Math.Min(s.Count - 1, (int)(s.Count * 0.99))];
+        })];
+    }
+
+    /// <summary>Writes the timeline as CSV (planned_us,latency_us), one line per request.</summary>
+    public void WriteTimeline(string path)
+    {
+        using var w = new StreamWriter(path);
+        w.WriteLine("planned_us,latency_us");
+        for (var i = 0; i + 1 < Timeline.Length; i += 2)
+        {
+            w.Write(Timeline[i]);
+            w.Write(',');
+            w.WriteLine(Timeline[i + 1]);
+        }
+    }
 }
 
 /// <summary>Fixed-arrival-rate driver: request i is planned at start + i / rate and sent then, whatever the earlier ones are
@@ -99,12 +138,19 @@ internal static class OpenLoop
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         var lastEnd = start;
         var nextCheck = start + checkTicks;
+        var timeline = new long[total * 2];
+        var timelineAt = 0;
 
         void Finish(long planned, Result r, long end = 0)
         {
             end = end == 0 ? Stopwatch.GetTimestamp() : end;
             var micros = Math.Max(0, (end - planned) * 1_000_000 / Stopwatch.Frequency);
             result.Latency.RecordValue(Math.Min(micros, result.Latency.HighestTrackableValue));
+            if (timelineAt < timeline.Length)
+            {
+                timeline[timelineAt++] = (planned - start) * 1_000_000 / Stopwatch.Frequency;
+                timeline[timelineAt++] = micros;
+            }
             result.Completed++;
             outstanding--;
             lastEnd = Math.Max(lastEnd, end);
@@ -319,6 +365,7 @@ internal static class OpenLoop
         result.LateSends = late;
         result.Elapsed = TimeSpan.FromSeconds((double)(lastEnd - start) / Stopwatch.Frequency);
         result.GeneratorCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        result.Timeline = timeline[..timelineAt];
         return result;
     }
 }

@@ -48,6 +48,9 @@ internal sealed record Options
 
     public string? JsonOut { get; init; }
 
+    /// <summary>Prefix of per-phase CSV files of every request's planned time and latency (<c>--timeline PATH</c>).</summary>
+    public string? TimelineOut { get; init; }
+
     /// <summary>Where the started server's data directory is made (default: the temp directory).</summary>
     public string DataRoot { get; init; } = Path.GetTempPath();
 
@@ -87,6 +90,7 @@ internal sealed record Options
           --server-env N=V      extra environment variable of the started server (repeatable), e.g.
                                 --server-env DOTNET_gcServer=0
           --json PATH           also write the results as JSON
+          --timeline PATH       also write every request's planned send time and latency, µs, to PATH.<phase>.csv
           --seed N              seed of the request mix (default 42)
         """;
 
@@ -119,6 +123,7 @@ internal sealed record Options
                 "--redis" => o with { Redis = Next() },
                 "--postgres" => o with { Postgres = Next() },
                 "--json" => o with { JsonOut = Next() },
+                "--timeline" => o with { TimelineOut = Next() },
                 "--data-root" => o with { DataRoot = Next() },
                 "--seed" => o with { Seed = ulong.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),

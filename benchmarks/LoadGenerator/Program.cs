@@ -69,6 +69,16 @@ try
         results.Add((orders, before, after));
     }
 
+    if (options.TimelineOut is { } timeline)
+    {
+        foreach (var (phase, _, _) in results)
+        {
+            var file = $"{timeline}.{(phase.Name == "orders" ? "orders" : "baseline")}.csv";
+            phase.WriteTimeline(file);
+            Console.WriteLine("timeline written to " + file);
+        }
+    }
+
     if (results.Count == 2)
     {
         Report.PrintRatio(results[0].Phase, results[1].Phase);
@@ -130,6 +140,7 @@ internal static class Report
             $"({p.Completed:N0} completed in {p.Elapsed.TotalSeconds:F2} s), late sends {p.LateSends:N0}, generator CPU {p.GeneratorCpu.TotalSeconds:F1} s");
         Console.WriteLine($"   latency from planned send (ms): p50 {Ms(h.GetValueAtPercentile(50))}  p90 {Ms(h.GetValueAtPercentile(90))}  " +
             $"p99 {Ms(h.GetValueAtPercentile(99))}  p99.9 {Ms(h.GetValueAtPercentile(99.9))}  max {Ms(h.GetMaxValue())}  mean {h.GetMean() / 1000:F3}");
+        Console.WriteLine("   p99 per second (ms): " + string.Join(' ', p.P99PerSecond().Select(v => (v / 1000.0).ToString("F1", Inv))));
         var kinds = string.Join(", ", Workload.KindNames.Select((n, i) => (n, p.Ok[i])).Where(x => x.Item2 > 0).Select(x => $"{x.n} {x.Item2:N0}"));
         Console.WriteLine($"   ok: {kinds}; expected refusals (cancel lost to a fill): {p.Expected:N0}" +
             (p.ExpectedByOutcome.IsEmpty ? string.Empty : " (" + string.Join(", ", p.ExpectedByOutcome.Select(e => $"{e.Key} × {e.Value}")) + ")") + $"; errors: {p.ErrorCount:N0}" +
