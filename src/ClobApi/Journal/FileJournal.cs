@@ -49,6 +49,9 @@ public sealed class FileJournal : IJournal
     private const int HeaderSize = 8;
     private const int MaxRecordSize = 16 << 20;
 
+    /// <summary>Zeros written and synced at a time while extending (see <see cref="ExtendIfLow"/>).</summary>
+    private const int ExtensionStep = 64 * 1024;
+
     /// <summary>Zeros written ahead of the last record per extension, unless the constructor says otherwise.</summary>
     public const int DefaultPreallocationBytes = 4 << 20;
 
@@ -208,14 +211,17 @@ public sealed class FileJournal : IJournal
         _extension = Task.Factory.StartNew(
             () =>
             {
-                var zeros = new byte[Math.Min(1 << 20, _preallocation)];
+                // In small synced steps: dirty zero pages would be written out by the engine's next fdatasync (it syncs the
+                // whole file), so one 4 MB stretch made every commit meanwhile wait for 4 MB of zeros (a 5–10 ms stall
+                // every few seconds under load). A step's own sync also makes the new size and blocks durable, so commits
+                // into them change no metadata.
+                var zeros = new byte[Math.Min(ExtensionStep, _preallocation)];
                 for (var at = from; at < to; at += zeros.Length)
                 {
                     RandomAccess.Write(file, zeros.AsSpan(0, (int)Math.Min(zeros.Length, to - at)), at);
+                    RandomAccess.FlushToDisk(file);
                 }
 
-                // Once: the new size and blocks are durable, so commits into them change no metadata.
-                RandomAccess.FlushToDisk(file);
                 return to;
             },
             CancellationToken.None,
