@@ -46,7 +46,10 @@ public static class PolysimServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AccountDefaults(ReadStartingBalance(builder.Configuration)));
         builder.Services.AddSingleton(_ => new OperatorKey(OperatorKeys.Load(builder.Configuration, Path.GetFullPath(dataDir))));
-        builder.Services.AddSingleton(new EngineHostOptions());
+        builder.Services.AddSingleton(new EngineHostOptions
+        {
+            GroupCommitWindow = TimeSpan.FromMicroseconds(Math.Clamp(builder.Configuration.GetValue(EngineHostOptions.GroupCommitWindowKey, 1_000), 0, 100_000)),
+        });
         builder.Services.AddSingleton(_ => new HostState(new Polysim.MatchingEngine.EngineOptions { FeeAccount = SystemAccounts.Fees }));
         if (!Storage.Postgres.PostgresStorage.TryAdd(builder.Services, builder.Configuration))
         {

@@ -15,6 +15,16 @@ public sealed record EngineHostOptions
 
     /// <summary>How often the host checks whether GTD orders are due to expire.</summary>
     public TimeSpan ExpiryCheckInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A journal commit starts at most this long after the previous one started; work arriving meanwhile joins it.</summary>
+    /// <remarks>Setting <c>Polysim:Engine:GroupCommitWindowMicroseconds</c>; 0 commits as soon as a batch is applied. Under
+    /// load it trades up to one window of latency for far fewer syncs: each sync costs a few thread switches and device
+    /// round trips, and on a machine whose cores are busy the sync's completion waits to be scheduled (see
+    /// docs/PERFORMANCE.md). A lone request is never held: the previous commit is then longer than a window ago.</remarks>
+    public TimeSpan GroupCommitWindow { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The setting that overrides <see cref="GroupCommitWindow"/>.</summary>
+    public const string GroupCommitWindowKey = "Polysim:Engine:GroupCommitWindowMicroseconds";
 }
 
 /// <summary>The engine's own thread: the single writer of all state, fed by a bounded queue, durable before it answers.</summary>
@@ -41,6 +51,7 @@ public sealed class EngineHost : IDisposable
     private Thread? _thread;
     private ITimer? _expiryTimer;
     private long _lastTimestamp;
+    private long _lastCommitStart;
     private volatile bool _ready;
     private volatile Exception? _fault;
     private volatile bool _recovering;
@@ -234,6 +245,8 @@ public sealed class EngineHost : IDisposable
 
             if (wrote)
             {
+                JoinWindow(reader, context);
+                _lastCommitStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
                 {
                     _journal.Commit();
@@ -268,6 +281,23 @@ public sealed class EngineHost : IDisposable
         while (reader.TryRead(out var rest))
         {
             rest.Fail(new EngineUnavailableException("The engine has stopped."));
+        }
+    }
+
+    /// <summary>Waits out the rest of the group-commit window, then applies what arrived meanwhile into the same batch.</summary>
+    private void JoinWindow(ChannelReader<Operation> reader, WriteContext context)
+    {
+        var left = _options.GroupCommitWindow - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCommitStart);
+        if (left <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        PreciseSleep.For(left);
+        while (_batch.Count < _options.MaxBatch && reader.TryRead(out var op))
+        {
+            _batch.Add(op);
+            op.Execute(op.IsWrite ? context : null);
         }
     }
 
