@@ -31,6 +31,9 @@ public sealed class RedisConnection : IDisposable
     /// <summary>The database all stores use.</summary>
     public IDatabase Database => _multiplexer.Value.GetDatabase();
 
+    /// <summary>Whether the connection is open now (false before the first use).</summary>
+    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsConnected;
+
     /// <summary>Whether <paramref name="exception"/> means Redis could not be reached or answered too late.</summary>
     public static bool IsOutage(Exception exception) =>
         exception is RedisConnectionException or TimeoutException or ObjectDisposedException;

@@ -26,9 +26,20 @@ public static class RedisServices
 
     /// <summary>Opens the connection while the server starts, so the first requests do not race the connect (and fail
     /// closed with 503 when it is slow).</summary>
-    private sealed class RedisConnectAtStart(RedisConnection redis) : IHostedService
+    private sealed class RedisConnectAtStart(RedisConnection redis, ILogger<RedisConnection> log) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.Run(() => redis.Database, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await Task.Run(() => redis.Database, cancellationToken);
+            if (!redis.IsConnected)
+            {
+                // The server starts anyway (reads work, and the client keeps reconnecting), but say so now rather than at the
+                // first refused write.
+                log.LogWarning(
+                    "Redis at {Endpoint} is not reachable at start; until it is, trade writes are answered per the outage policy {Policy} (503 when FailClosed). Reconnecting in the background.",
+                    redis.Options.ConnectionString.Split(',')[0], redis.Options.OnOutage);
+            }
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Polysim.ClobApi.Tests.Orders;
 
 namespace Polysim.ClobApi.Tests.Redis;
@@ -79,6 +80,27 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
+    public async Task A_Redis_unreachable_at_start_is_logged_as_a_warning_and_the_server_starts_with_trade_writes_failing_closed()
+    {
+        var logs = new CapturedWarnings();
+        await using var server = await TestServer.StartAsync(
+            RedisKit.Settings(RedisKit.UniquePrefix(), $"127.0.0.1:{RedisKit.FreePort()}", new()
+            {
+                ["Polysim:Redis:OnOutage"] = "FailClosed",
+                ["Polysim:Redis:TimeoutMs"] = "500",
+            }),
+            configureServices: builder => builder.Logging.AddProvider(logs));
+        var market = await server.ListMarketAsync();
+        var trader = await server.TraderAsync();
+        using var client = server.KeyClient(trader.ApiKey);
+
+        var place = await client.SendJsonAsync(HttpMethod.Post, "/v1/orders", new { token_id = market.YesToken, side = "BUY", quantity = "10", price = "0.3" });
+
+        Assert.Contains(logs.Messages, m => m.Contains("not reachable at start", StringComparison.Ordinal) && m.Contains("FailClosed", StringComparison.Ordinal));
+        await place.AssertErrorAsync(503, "SERVICE_UNAVAILABLE");
+    }
+
+    [Fact]
     public async Task With_Redis_stopped_trade_writes_fail_closed_with_503_reads_keep_working_and_writes_recover_when_it_is_back()
     {
         await using var redis = await ThrowawayRedis.StartAsync();
@@ -138,5 +160,35 @@ public sealed class RedisOutageTests
 
         Assert.Equal(HttpStatusCode.OK, place.StatusCode);
         Assert.Equal(2, await CountOrdersAsync(client));
+    }
+}
+
+/// <summary>Keeps the text of every warning or worse logged by the server under test.</summary>
+internal sealed class CapturedWarnings : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyCollection<string> Messages => _messages;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                messages.Enqueue(formatter(state, exception));
+            }
+        }
     }
 }
