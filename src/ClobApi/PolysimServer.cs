@@ -48,7 +48,7 @@ public static class PolysimServer
         builder.Services.AddSingleton(_ => new OperatorKey(OperatorKeys.Load(builder.Configuration, Path.GetFullPath(dataDir))));
         builder.Services.AddSingleton(new EngineHostOptions
         {
-            GroupCommitWindow = TimeSpan.FromMicroseconds(Math.Clamp(builder.Configuration.GetValue(EngineHostOptions.GroupCommitWindowKey, 1_000), 0, 100_000)),
+            GroupCommitWindow = TimeSpan.FromMicroseconds(Math.Clamp(builder.Configuration.GetValue(EngineHostOptions.GroupCommitWindowKey, 1_000), 0, 1_000_000)),
         });
         builder.Services.AddSingleton(_ => new HostState(new Polysim.MatchingEngine.EngineOptions { FeeAccount = SystemAccounts.Fees }));
         if (!Storage.Postgres.PostgresStorage.TryAdd(builder.Services, builder.Configuration))

@@ -16,11 +16,13 @@ public sealed record EngineHostOptions
     /// <summary>How often the host checks whether GTD orders are due to expire.</summary>
     public TimeSpan ExpiryCheckInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>A journal commit starts at most this long after the previous one started; work arriving meanwhile joins it.</summary>
+    /// <summary>Under concurrent load, a journal commit starts at most this long after the previous one started; work
+    /// arriving meanwhile joins it.</summary>
     /// <remarks>Setting <c>Polysim:Engine:GroupCommitWindowMicroseconds</c>; 0 commits as soon as a batch is applied. Under
     /// load it trades up to one window of latency for far fewer syncs: each sync costs a few thread switches and device
     /// round trips, and on a machine whose cores are busy the sync's completion waits to be scheduled (see
-    /// docs/PERFORMANCE.md). A lone request is never held: the previous commit is then longer than a window ago.</remarks>
+    /// docs/PERFORMANCE.md). It applies only after a commit that carried more than one write: a lone client sending one
+    /// request after another is never held, and neither is a request after a quiet spell.</remarks>
     public TimeSpan GroupCommitWindow { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>The setting that overrides <see cref="GroupCommitWindow"/>.</summary>
@@ -52,6 +54,7 @@ public sealed class EngineHost : IDisposable
     private ITimer? _expiryTimer;
     private long _lastTimestamp;
     private long _lastCommitStart;
+    private int _lastCommitWrites;
     private volatile bool _ready;
     private volatile Exception? _fault;
     private volatile bool _recovering;
@@ -247,6 +250,7 @@ public sealed class EngineHost : IDisposable
             {
                 JoinWindow(reader, context);
                 _lastCommitStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                _lastCommitWrites = CountWrites();
                 try
                 {
                     _journal.Commit();
@@ -288,7 +292,7 @@ public sealed class EngineHost : IDisposable
     private void JoinWindow(ChannelReader<Operation> reader, WriteContext context)
     {
         var left = _options.GroupCommitWindow - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCommitStart);
-        if (left <= TimeSpan.Zero)
+        if (left <= TimeSpan.Zero || _lastCommitWrites < 2)
         {
             return;
         }
@@ -299,6 +303,17 @@ public sealed class EngineHost : IDisposable
             _batch.Add(op);
             op.Execute(op.IsWrite ? context : null);
         }
+    }
+
+    private int CountWrites()
+    {
+        var writes = 0;
+        foreach (var op in _batch)
+        {
+            writes += op.IsWrite ? 1 : 0;
+        }
+
+        return writes;
     }
 
     /// <summary>A database journal lost a batch: refuse that batch and everything queued behind it (503), then rebuild the
