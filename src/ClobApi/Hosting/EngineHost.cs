@@ -239,18 +239,18 @@ public sealed class EngineHost : IDisposable
                 _batch.Add(op);
             }
 
-            var wrote = false;
+            var writes = 0;
             foreach (var op in _batch)
             {
                 op.Execute(op.IsWrite ? context : null);
-                wrote |= op.IsWrite;
+                writes += op.IsWrite ? 1 : 0;
             }
 
-            if (wrote)
+            if (writes > 0)
             {
-                JoinWindow(reader, context);
+                writes += JoinWindow(reader, context);
                 _lastCommitStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                _lastCommitWrites = CountWrites();
+                _lastCommitWrites = writes;
                 try
                 {
                     _journal.Commit();
@@ -289,27 +289,21 @@ public sealed class EngineHost : IDisposable
     }
 
     /// <summary>Waits out the rest of the group-commit window, then applies what arrived meanwhile into the same batch.</summary>
-    private void JoinWindow(ChannelReader<Operation> reader, WriteContext context)
+    /// <returns>How many of the operations it added were writes.</returns>
+    private int JoinWindow(ChannelReader<Operation> reader, WriteContext context)
     {
         var left = _options.GroupCommitWindow - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCommitStart);
         if (left <= TimeSpan.Zero || _lastCommitWrites < 2)
         {
-            return;
+            return 0;
         }
 
         PreciseSleep.For(left);
+        var writes = 0;
         while (_batch.Count < _options.MaxBatch && reader.TryRead(out var op))
         {
             _batch.Add(op);
             op.Execute(op.IsWrite ? context : null);
-        }
-    }
-
-    private int CountWrites()
-    {
-        var writes = 0;
-        foreach (var op in _batch)
-        {
             writes += op.IsWrite ? 1 : 0;
         }
 
