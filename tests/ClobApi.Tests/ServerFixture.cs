@@ -90,6 +90,14 @@ public sealed class TestServer : IAsyncDisposable
             args.Add(RedisKeyPrefix);
         }
 
+        if (TestMode.Redis)
+        {
+            // The pass runs many servers at once on two cores: a call stalled past the 1 s default there is the machine, not
+            // an outage, and would turn an unrelated test's write into a 503. Outage tests set their own timeout (below).
+            args.Add("--Polysim:Redis:TimeoutMs");
+            args.Add("5000");
+        }
+
         foreach (var (key, value) in _settings)
         {
             args.Add("--" + key);
