@@ -37,6 +37,9 @@ internal sealed class PhaseResult(string name, int kinds)
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>Wall-clock time (UTC) of the phase's first planned send, to line the timeline up with server-side logs.</summary>
+    public DateTime StartedAt { get; set; }
+
     public TimeSpan GeneratorCpu { get; set; }
 
     public long ErrorCount => Errors.Values.Sum();
@@ -136,6 +139,7 @@ internal static class OpenLoop
         var late = 0L;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        result.StartedAt = DateTime.UtcNow.AddMilliseconds(10);
         var lastEnd = start;
         var nextCheck = start + checkTicks;
         var timeline = new long[total * 2];

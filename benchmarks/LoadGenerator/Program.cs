@@ -137,7 +137,8 @@ internal static class Report
         var h = p.Latency;
         Console.WriteLine();
         Console.WriteLine($"== {p.Name}: planned {p.Planned:N0} at {p.Planned / Math.Max(1e-9, p.Elapsed.TotalSeconds):N0}/s achieved " +
-            $"({p.Completed:N0} completed in {p.Elapsed.TotalSeconds:F2} s), late sends {p.LateSends:N0}, generator CPU {p.GeneratorCpu.TotalSeconds:F1} s");
+            $"({p.Completed:N0} completed in {p.Elapsed.TotalSeconds:F2} s), late sends {p.LateSends:N0}, generator CPU {p.GeneratorCpu.TotalSeconds:F1} s, " +
+            $"started {p.StartedAt:HH:mm:ss.fff} UTC");
         Console.WriteLine($"   latency from planned send (ms): p50 {Ms(h.GetValueAtPercentile(50))}  p90 {Ms(h.GetValueAtPercentile(90))}  " +
             $"p99 {Ms(h.GetValueAtPercentile(99))}  p99.9 {Ms(h.GetValueAtPercentile(99.9))}  max {Ms(h.GetMaxValue())}  mean {h.GetMean() / 1000:F3}");
         Console.WriteLine("   p99 per second (ms): " + string.Join(' ', p.P99PerSecond().Select(v => (v / 1000.0).ToString("F1", Inv))));

@@ -141,6 +141,13 @@ internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListen
 
         var index = eventData.PayloadNames.IndexOf("TypeName");
         var type = index >= 0 ? eventData.Payload?[index] as string ?? "?" : "?";
+        var kind = eventData.PayloadNames.IndexOf("AllocationKind");
+        if (kind >= 0 && Convert.ToInt32(eventData.Payload?[kind], CultureInfo.InvariantCulture) == 1)
+        {
+            // Large-object allocations are listed apart: they are collected only with gen 2.
+            type += " (large object heap)";
+        }
+
         lock (_ticks)
         {
             _ticks[type] = _ticks.GetValueOrDefault(type) + 1;
@@ -157,7 +164,8 @@ internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListen
 /// <param name="GenerationBytes">Generation sizes after it (gen 0, gen 1, gen 2, large objects, pinned objects).</param>
 /// <param name="SuspendUs">Of the pause, the time it took to stop the managed threads, µs.</param>
 /// <param name="WorkUs">GC start to end, µs (for a background collection, its whole concurrent run).</param>
-public sealed record GcSample(int Generation, int Reason, bool Background, long PauseUs, long[] PromotedBytes, long[] GenerationBytes, long SuspendUs = 0, long WorkUs = 0);
+/// <param name="StartedAt">When it started (UTC), to line it up with a load run's timeline.</param>
+public sealed record GcSample(int Generation, int Reason, bool Background, long PauseUs, long[] PromotedBytes, long[] GenerationBytes, long SuspendUs = 0, long WorkUs = 0, DateTime StartedAt = default);
 
 /// <summary>Records the runtime's GC events (start, heap statistics, suspension and restart) while it lives.</summary>
 internal sealed class GcSampler : System.Diagnostics.Tracing.EventListener
@@ -223,7 +231,8 @@ internal sealed class GcSampler : System.Diagnostics.Tracing.EventListener
                 case { } n when n.StartsWith("GCHeapStats", StringComparison.Ordinal) && _current is { } c:
                     _done.Add(new GcSample(c.Generation, c.Reason, c.Background, 0,
                         [Long(e, "TotalPromotedSize0"), Long(e, "TotalPromotedSize1"), Long(e, "TotalPromotedSize2"), Long(e, "TotalPromotedSize3")],
-                        [Long(e, "GenerationSize0"), Long(e, "GenerationSize1"), Long(e, "GenerationSize2"), Long(e, "GenerationSize3"), Long(e, "GenerationSize4")], 0, _workUs));
+                        [Long(e, "GenerationSize0"), Long(e, "GenerationSize1"), Long(e, "GenerationSize2"), Long(e, "GenerationSize3"), Long(e, "GenerationSize4")], 0, _workUs,
+                        _started.ToUniversalTime()));
                     _current = null;
                     _recordedSinceSuspend = _suspended != default;
                     break;
