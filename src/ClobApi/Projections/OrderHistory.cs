@@ -394,6 +394,16 @@ public sealed class OrderHistory
         }
     }
 
+    /// <summary>Drops <paramref name="engineId"/> if it has finished: for a state that keeps no history, such as the
+    /// projection writer's shadow once the order's last row is written (a finished order never changes again).</summary>
+    public void ForgetIfFinished(long engineId)
+    {
+        if (_byEngineId.TryGetValue(engineId, out var order) && order.IsFinished)
+        {
+            Forget(engineId);
+        }
+    }
+
     private void Forget(long engineId)
     {
         if (!_byEngineId.Remove(engineId, out var order))

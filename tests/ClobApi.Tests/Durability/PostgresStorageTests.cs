@@ -82,14 +82,20 @@ public sealed class PostgresStorageTests
         Assert.Equal("CANCELLED", orders.Single(o => o.GetProperty("order_id").GetString() == restingId).GetProperty("status").GetString());
     }
 
-    [Fact]
-    public async Task The_query_tables_follow_the_journal_match_the_engine_and_a_rebuild_from_the_journal_reproduces_them_exactly()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0")]
+    [InlineData("600")]
+    public async Task The_query_tables_follow_the_journal_match_the_engine_and_a_rebuild_from_the_journal_reproduces_them_exactly(string? tailBytes)
     {
+        // Following the journal reads just-committed records from memory; a tail of no capacity reads every record back
+        // from the table, and a small one switches between the two whenever a batch did not fit.
         var (database, connectionString) = await TestDatabases.CreateAsync();
         try
         {
             var settings = QualityKit.Settings();
             settings[PostgresStorage.ConnectionStringKey] = connectionString;
+            settings[PostgresStorage.CommittedTailBytesKey] = tailBytes;
             // A handful of records per pass, so following the journal and rebuilding it both take many passes.
             settings[PostgresStorage.RowsPerPassKey] = "7";
             await using var server = await TestServer.StartAsync(settings);
@@ -113,6 +119,20 @@ public sealed class PostgresStorageTests
             Assert.DoesNotContain(session.Taker.ApiKey, first);
 
             Assert.True(journal.LastPosition > 7 * 5, $"the journal has only {journal.LastPosition} records");
+            switch (tailBytes)
+            {
+                case null:
+                    Assert.True(writer.RecordsFromTail > 0, "the writer never followed the journal from memory");
+                    break;
+                case "0":
+                    Assert.Equal(0, writer.RecordsFromTail);
+                    break;
+                default:
+                    Assert.True(writer.RecordsFromTail > 0 && writer.RecordsFromTable > 0,
+                        $"{writer.RecordsFromTail} records from memory and {writer.RecordsFromTable} from the table: one path was never taken");
+                    break;
+            }
+
             var rebuilt = await QualityKit.OkJsonAsync(await server.AdminClient().PostAsync("/v1/admin/projections/rebuild", null));
             Assert.Equal(journal.LastPosition, rebuilt.GetProperty("position").GetInt64());
             Assert.Equal(first, Tables(connectionString));

@@ -53,6 +53,26 @@ public sealed class OrderHistoryTests
     }
 
     [Fact]
+    public void Forgetting_if_finished_drops_a_cancelled_order_with_its_ids_and_leaves_an_open_one()
+    {
+        var (state, apply) = NewState();
+        var cancelled = Place(state, apply, "gone");
+        apply(Command.Cancel(0, 0, Wallet, cancelled));
+        var open = Place(state, apply, "kept");
+        var publicId = state.Orders.Find(cancelled)!.PublicId;
+
+        state.Orders.ForgetIfFinished(cancelled);
+        state.Orders.ForgetIfFinished(open);
+        state.Orders.ForgetIfFinished(999_999);
+
+        Assert.Null(state.Orders.Find(cancelled));
+        Assert.Null(state.Orders.FindByPublicId(publicId));
+        Assert.Null(state.Orders.FindByClientOrderId(Account, "gone"));
+        Assert.Equal(OrderStatus.Open, state.Orders.Find(open)!.Status);
+        Assert.Equal([open], state.Orders.ListWallet(Wallet).Select(o => o.EngineId));
+    }
+
+    [Fact]
     public void Metadata_of_a_rejected_or_abandoned_placement_is_dropped()
     {
         var (state, apply) = NewState();

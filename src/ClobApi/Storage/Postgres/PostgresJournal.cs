@@ -40,11 +40,17 @@ public sealed class PostgresJournal : IRecoverableJournal
     private volatile bool _available = true;
 
     /// <summary>Creates the journal on <paramref name="connectionString"/>; nothing is opened before <see cref="Replay"/>.</summary>
-    public PostgresJournal(string connectionString)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="tailBytes">Payload bytes of committed batches kept in memory for the projection writer (<see cref="Tail"/>).</param>
+    public PostgresJournal(string connectionString, long tailBytes = CommittedTail.DefaultCapacityBytes)
     {
         _connectionString = connectionString;
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        Tail = new CommittedTail(tailBytes);
     }
+
+    /// <summary>The batches committed most recently, for the projection writer to follow without reading them back.</summary>
+    public CommittedTail Tail { get; }
 
     /// <summary>Raised on the committing thread with the last durable journal position.</summary>
     public event Action<long>? Committed;
@@ -162,6 +168,7 @@ public sealed class PostgresJournal : IRecoverableJournal
                 CommitWithSnapshot(_connection!);
             }
 
+            Tail.Add(_nextPosition, _types, _starts, _lengths, _buffer.AsSpan(0, _used));
             _nextPosition += _types.Count;
             _available = true;
         }

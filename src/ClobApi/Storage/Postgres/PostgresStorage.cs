@@ -19,6 +19,10 @@ public static class PostgresStorage
     /// <summary>Least time between two projection passes in ms (default <see cref="ProjectionWriter.DefaultPassIntervalMs"/>).</summary>
     public const string PassIntervalKey = "Polysim:Postgres:ProjectionPassIntervalMs";
 
+    /// <summary>Payload bytes of just-committed journal batches kept in memory for the projection writer (default
+    /// <see cref="CommittedTail.DefaultCapacityBytes"/>; 0 makes the writer read every record back from the table).</summary>
+    public const string CommittedTailBytesKey = "Polysim:Postgres:CommittedTailBytes";
+
     /// <summary>The connection string, or null in embedded mode.</summary>
     public static string? ConnectionString(IConfiguration configuration)
     {
@@ -34,7 +38,8 @@ public static class PostgresStorage
             return false;
         }
 
-        services.AddSingleton(_ => new PostgresJournal(connectionString));
+        var tailBytes = long.TryParse(configuration[CommittedTailBytesKey], out var bytes) ? bytes : CommittedTail.DefaultCapacityBytes;
+        services.AddSingleton(_ => new PostgresJournal(connectionString, tailBytes));
         services.AddSingleton<IJournal>(sp => sp.GetRequiredService<PostgresJournal>());
         var rowsPerPass = int.TryParse(configuration[RowsPerPassKey], out var rows) ? rows : ProjectionWriter.DefaultRowsPerPass;
         var interval = int.TryParse(configuration[PassIntervalKey], out var ms) ? ms : ProjectionWriter.DefaultPassIntervalMs;

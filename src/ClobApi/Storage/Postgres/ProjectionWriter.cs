@@ -43,6 +43,10 @@ public sealed class ProjectionWriter : BackgroundService
     private readonly Columns _columns = new();
     private Statements? _statements;
     private byte[] _payload = new byte[1024];
+    private readonly CommittedTail _tail;
+    private long _tailLast;
+    private long _fromTail;
+    private long _fromTable;
 
     /// <summary>Creates the writer on the journal's database.</summary>
     public ProjectionWriter(
@@ -59,8 +63,15 @@ public sealed class ProjectionWriter : BackgroundService
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _engineOptions = live.EngineOptions;
         _log = log;
+        _tail = journal.Tail;
         journal.Committed += Notify;
     }
+
+    /// <summary>Journal records this writer took from the journal's in-memory tail (diagnostics).</summary>
+    public long RecordsFromTail => Interlocked.Read(ref _fromTail);
+
+    /// <summary>Journal records this writer read back from the table (start, rebuild, or a batch the tail did not keep).</summary>
+    public long RecordsFromTable => Interlocked.Read(ref _fromTable);
 
     /// <summary>Last journal position reflected in the query tables.</summary>
     public long Checkpoint => Interlocked.Read(ref _checkpoint);
@@ -277,16 +288,31 @@ public sealed class ProjectionWriter : BackgroundService
         var rows = 0;
         var last = _shadowPosition;
         var statements = await ConnectAsync(cancel);
-        statements.From.TypedValue = _shadowPosition;
-        statements.Limit.TypedValue = _rowsPerPass;
-        await using (var reader = await statements.Read.ExecuteReaderAsync(cancel))
+
+        // Records just committed are still in memory; the table is read only for what the tail no longer (or never) held.
+        rows = _tail.Read(_shadowPosition + 1, _rowsPerPass, this, static (writer, position, type, payload) =>
         {
+            Apply(writer._shadow!, type, payload, writer._changes);
+            writer._tailLast = position;
+        });
+        if (rows > 0)
+        {
+            last = _tailLast;
+            Interlocked.Add(ref _fromTail, rows);
+        }
+        else
+        {
+            statements.From.TypedValue = _shadowPosition;
+            statements.Limit.TypedValue = _rowsPerPass;
+            await using var reader = await statements.Read.ExecuteReaderAsync(cancel);
             while (await reader.ReadAsync(cancel))
             {
                 last = reader.GetInt64(0);
                 Apply(shadow, (JournalRecordType)reader.GetInt16(1), Payload(reader), changes);
                 rows++;
             }
+
+            Interlocked.Add(ref _fromTable, rows);
         }
 
         if (rows == 0)
@@ -295,6 +321,13 @@ public sealed class ProjectionWriter : BackgroundService
         }
 
         _columns.Fill(shadow, changes);
+
+        // The shadow keeps no order history: a finished order's row is final once written, and dropping it here lets most
+        // orders die young instead of being carried into the oldest generation only to be collected there.
+        foreach (var id in changes.Orders)
+        {
+            shadow.Orders.ForgetIfFinished(id);
+        }
         statements.Position.TypedValue = last;
         await using (var transaction = await statements.Connection.BeginTransactionAsync(cancel))
         {

@@ -1,0 +1,111 @@
+using Polysim.ClobApi.Journal;
+using Polysim.ClobApi.Storage.Postgres;
+
+namespace Polysim.ClobApi.Tests.Durability;
+
+/// <summary>The in-memory copy of just-committed journal batches that the projection writer follows: it hands over records
+/// only without gaps, from any position inside a batch, and never blocks the journal when it is full.</summary>
+[Trait("Mode", "Embedded")]
+public sealed class CommittedTailTests
+{
+    [Fact]
+    public void Records_are_handed_over_in_position_order_across_batches_starting_inside_a_batch()
+    {
+        var tail = new CommittedTail();
+        Add(tail, 1, "a", "bb", "ccc");
+        Add(tail, 4, "dddd", "e");
+
+        var seen = Read(tail, 2, 10);
+
+        Assert.Equal(["2:bb", "3:ccc", "4:dddd", "5:e"], seen);
+    }
+
+    [Fact]
+    public void A_read_stops_at_the_first_position_the_tail_does_not_hold()
+    {
+        var tail = new CommittedTail();
+        Add(tail, 1, "a", "b");
+        Add(tail, 5, "e");
+
+        Assert.Equal(["1:a", "2:b"], Read(tail, 1, 10));
+        Assert.Empty(Read(tail, 3, 10));
+        Assert.Equal(["5:e"], Read(tail, 5, 10));
+    }
+
+    [Fact]
+    public void A_read_takes_at_most_the_records_asked_for_and_the_next_read_goes_on_from_there()
+    {
+        var tail = new CommittedTail();
+        Add(tail, 10, "a", "b", "c", "d");
+
+        Assert.Equal(["10:a", "11:b", "12:c"], Read(tail, 10, 3));
+        Assert.Equal(["13:d"], Read(tail, 13, 3));
+    }
+
+    [Fact]
+    public void Batches_the_reader_has_passed_are_released_and_make_room_for_new_ones()
+    {
+        var tail = new CommittedTail(capacityBytes: 6);
+        Assert.True(Add(tail, 1, "aaa"));
+        Assert.True(Add(tail, 2, "bbb"));
+
+        // Full: the journal is never held up, the batch is simply not kept (the writer reads it from the table).
+        Assert.False(Add(tail, 3, "c"));
+        Assert.Equal(2, tail.Count);
+
+        Assert.Equal(["1:aaa"], Read(tail, 1, 1));
+        Assert.Equal(["2:bbb"], Read(tail, 2, 1));
+        Assert.Empty(Read(tail, 3, 1));
+        Assert.Equal(0, tail.Count);
+        Assert.True(Add(tail, 4, "dd"));
+        Assert.Equal(["4:dd"], Read(tail, 4, 5));
+    }
+
+    [Fact]
+    public void A_tail_of_no_capacity_keeps_nothing()
+    {
+        var tail = new CommittedTail(capacityBytes: 0);
+
+        Assert.False(Add(tail, 1, "a"));
+        Assert.Empty(Read(tail, 1, 10));
+    }
+
+    [Fact]
+    public void The_copies_do_not_change_when_the_journal_reuses_its_buffers()
+    {
+        var tail = new CommittedTail();
+        var buffer = "xyz"u8.ToArray();
+        tail.Add(7, [(short)JournalRecordType.EngineCommand], [1], [3], buffer);
+        buffer.AsSpan().Fill((byte)'!');
+
+        Assert.Equal(["7:xyz"], Read(tail, 7, 1));
+    }
+
+    private static bool Add(CommittedTail tail, long first, params string[] payloads)
+    {
+        var types = new List<short>();
+        var starts = new List<int>();
+        var lengths = new List<int>();
+        var bytes = new List<byte>();
+        foreach (var payload in payloads)
+        {
+            types.Add((short)JournalRecordType.HostRecord);
+            starts.Add(bytes.Count + 1);
+            lengths.Add(payload.Length);
+            bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(payload));
+        }
+
+        return tail.Add(first, types, starts, lengths, bytes.ToArray());
+    }
+
+    private static List<string> Read(CommittedTail tail, long from, int max)
+    {
+        var seen = new List<string>();
+        var read = tail.Read(from, max, seen, static (list, position, _, payload) =>
+        {
+            list.Add(position + ":" + System.Text.Encoding.ASCII.GetString(payload));
+        });
+        Assert.Equal(seen.Count, read);
+        return seen;
+    }
+}
