@@ -96,19 +96,10 @@ public sealed class CommittedTail
                     Release(_batches.Dequeue());
                 }
 
-                // The consumer only ever needs the oldest batch it has not passed; the ones after it follow in order.
-                foreach (var b in _batches)
+                // Batches enter in position order, so once the passed ones are gone the oldest holds `next` or none does.
+                if (_batches.TryPeek(out var oldest) && oldest.First <= next)
                 {
-                    if (b.First <= next && next < b.First + b.Count)
-                    {
-                        batch = b;
-                        break;
-                    }
-
-                    if (b.First > next)
-                    {
-                        break;
-                    }
+                    batch = oldest;
                 }
             }
 
