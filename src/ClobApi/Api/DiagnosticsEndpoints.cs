@@ -165,7 +165,7 @@ internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListen
 /// <param name="SuspendUs">Of the pause, the time it took to stop the managed threads, µs.</param>
 /// <param name="WorkUs">GC start to end, µs (for a background collection, its whole concurrent run).</param>
 /// <param name="StartedAt">When it started (UTC), to line it up with a load run's timeline.</param>
-public sealed record GcSample(int Generation, int Reason, bool Background, long PauseUs, long[] PromotedBytes, long[] GenerationBytes, long SuspendUs = 0, long WorkUs = 0, DateTime StartedAt = default);
+public sealed record GcSample(DateTime StartedAt, int Generation, int Reason, bool Background, long PauseUs, long[] PromotedBytes, long[] GenerationBytes, long SuspendUs = 0, long WorkUs = 0);
 
 /// <summary>Records the runtime's GC events (start, heap statistics, suspension and restart) while it lives.</summary>
 internal sealed class GcSampler : System.Diagnostics.Tracing.EventListener
@@ -229,10 +229,9 @@ internal sealed class GcSampler : System.Diagnostics.Tracing.EventListener
                         Convert.ToInt32(Field(e, "Type"), CultureInfo.InvariantCulture) == 1);
                     break;
                 case { } n when n.StartsWith("GCHeapStats", StringComparison.Ordinal) && _current is { } c:
-                    _done.Add(new GcSample(c.Generation, c.Reason, c.Background, 0,
+                    _done.Add(new GcSample(_started.ToUniversalTime(), c.Generation, c.Reason, c.Background, 0,
                         [Long(e, "TotalPromotedSize0"), Long(e, "TotalPromotedSize1"), Long(e, "TotalPromotedSize2"), Long(e, "TotalPromotedSize3")],
-                        [Long(e, "GenerationSize0"), Long(e, "GenerationSize1"), Long(e, "GenerationSize2"), Long(e, "GenerationSize3"), Long(e, "GenerationSize4")], 0, _workUs,
-                        _started.ToUniversalTime()));
+                        [Long(e, "GenerationSize0"), Long(e, "GenerationSize1"), Long(e, "GenerationSize2"), Long(e, "GenerationSize3"), Long(e, "GenerationSize4")], 0, _workUs));
                     _current = null;
                     _recordedSinceSuspend = _suspended != default;
                     break;
