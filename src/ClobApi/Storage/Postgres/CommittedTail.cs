@@ -120,18 +120,6 @@ public sealed class CommittedTail
         return done;
     }
 
-    /// <summary>Drops everything held (the writer starts over from the table).</summary>
-    public void Clear()
-    {
-        lock (_lock)
-        {
-            while (_batches.TryDequeue(out var batch))
-            {
-                Release(batch);
-            }
-        }
-    }
-
     private void Release(Batch batch)
     {
         _bytes -= batch.Length;

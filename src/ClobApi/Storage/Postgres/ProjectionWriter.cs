@@ -44,7 +44,6 @@ public sealed class ProjectionWriter : BackgroundService
     private Statements? _statements;
     private byte[] _payload = new byte[1024];
     private readonly CommittedTail _tail;
-    private long _tailLast;
     private long _fromTail;
     private long _fromTable;
 
@@ -290,14 +289,12 @@ public sealed class ProjectionWriter : BackgroundService
         var statements = await ConnectAsync(cancel);
 
         // Records just committed are still in memory; the table is read only for what the tail no longer (or never) held.
-        rows = _tail.Read(_shadowPosition + 1, _rowsPerPass, this, static (writer, position, type, payload) =>
-        {
-            Apply(writer._shadow!, type, payload, writer._changes);
-            writer._tailLast = position;
-        });
+        rows = _tail.Read(_shadowPosition + 1, _rowsPerPass, this,
+            static (writer, _, type, payload) => Apply(writer._shadow!, type, payload, writer._changes));
         if (rows > 0)
         {
-            last = _tailLast;
+            // The tail hands over positions without gaps.
+            last = _shadowPosition + rows;
             Interlocked.Add(ref _fromTail, rows);
         }
         else
