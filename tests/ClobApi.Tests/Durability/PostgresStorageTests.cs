@@ -143,6 +143,72 @@ public sealed class PostgresStorageTests
         }
     }
 
+    [Fact]
+    public async Task A_PostgreSQL_crash_empties_the_unlogged_query_tables_and_the_writer_projects_the_whole_journal_again_without_a_restart()
+    {
+        await using var cluster = await PrivateCluster.StartAsync();
+        await using (var setup = new NpgsqlConnection(cluster.ConnectionString()))
+        {
+            await setup.OpenAsync();
+            await new NpgsqlCommand("CREATE DATABASE polysim_crash", setup).ExecuteNonQueryAsync();
+        }
+
+        var connectionString = cluster.ConnectionString("polysim_crash");
+        var settings = QualityKit.Settings();
+        settings[PostgresStorage.ConnectionStringKey] = connectionString;
+        await using var server = await TestServer.StartAsync(settings);
+        await MixedSession.RunAsync(server);
+        var writer = server.Services.GetRequiredService<ProjectionWriter>();
+        var journal = server.Services.GetRequiredService<PostgresJournal>();
+        var position = journal.LastPosition;
+        await writer.WaitForAsync(position, TimeSpan.FromSeconds(30));
+        var before = Tables(connectionString);
+        Assert.Contains("orders ", before);
+
+        // Only what is authoritative is written ahead to the WAL; every projection, its checkpoint included, is not.
+        Assert.Equal("__EFMigrationsHistory journal snapshots", string.Join(' ', Names(connectionString, "SELECT c.relname FROM pg_class c "
+            + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relpersistence = 'p'")));
+
+        var readBefore = writer.RecordsFromTable;
+        await cluster.CrashAsync();
+        await cluster.StartServerAsync();
+        NpgsqlConnection.ClearAllPools();
+
+        // Crash recovery reset the unlogged tables to empty, checkpoint and all; the writer, finding no checkpoint, read the
+        // whole journal back and wrote the same rows again, while the server kept running.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (writer.RecordsFromTable - readBefore < position || writer.Checkpoint < position)
+        {
+            Assert.True(DateTime.UtcNow < deadline,
+                $"the writer read {writer.RecordsFromTable - readBefore} of {position} records back and reached {writer.Checkpoint} within 60 s");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(before, Tables(connectionString));
+
+        // The journal's connection died with the database while idle; the first write after it is still accepted.
+        var market = await server.CreateMarketAsync();
+        var trader = await server.CreateAccountAsync("enterprise");
+        using var client = server.KeyClient(trader.ApiKey);
+        await client.PlaceAsync(new { token_id = market.YesToken, side = "BUY", quantity = "10", price = "0.40" });
+        Assert.True(journal.LastPosition > position);
+    }
+
+    private static List<string> Names(string connectionString, string sql)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql + " ORDER BY 1", connection);
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     /// <summary>The projection tables as sorted text lines (balance history reduced to each wallet's last row).</summary>
     private static string Tables(string connectionString)
     {

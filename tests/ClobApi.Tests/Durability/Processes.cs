@@ -94,6 +94,9 @@ internal sealed class PrivateCluster : IAsyncDisposable
     /// <summary>Stops the cluster; fast mode ends every session, as an operator stopping the database would.</summary>
     public Task StopAsync() => AsPostgresAsync("pg_ctl", ["-D", DataDir, "-w", "-t", "60", "-m", "fast", "stop"]);
 
+    /// <summary>Stops the cluster as a crash would (immediate mode: no shutdown checkpoint, crash recovery at the next start).</summary>
+    public Task CrashAsync() => AsPostgresAsync("pg_ctl", ["-D", DataDir, "-w", "-t", "60", "-m", "immediate", "stop"]);
+
     private Task<string> AsPostgresAsync(string tool, IEnumerable<string> args)
     {
         var path = Path.Combine(_bin, tool);

@@ -7,6 +7,9 @@ namespace Polysim.ClobApi.Storage.Postgres;
 /// <remarks>
 /// Only <see cref="JournalRows"/> and <see cref="Snapshots"/> are authoritative; every other table is a projection that
 /// <see cref="ProjectionWriter"/> derives from the journal off the request path and can drop and rebuild at any time.
+/// The projections, with their checkpoint, are UNLOGGED tables: their writes add nothing to the WAL the journal's commits
+/// wait to flush, and since a database crash empties all of them together, checkpoint included, the writer then simply
+/// projects the whole journal again.
 /// </remarks>
 public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(options)
 {
@@ -62,14 +65,14 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<ProjectionCheckpointRow>(e =>
         {
-            e.ToTable("projection_checkpoints");
+            e.ToTable("projection_checkpoints").IsUnlogged();
             e.HasKey(x => x.Name);
             e.Property(x => x.Name).HasColumnName("name");
             e.Property(x => x.Position).HasColumnName("position");
         });
         modelBuilder.Entity<AccountRow>(e =>
         {
-            e.ToTable("accounts");
+            e.ToTable("accounts").IsUnlogged();
             e.HasKey(x => x.AccountId);
             e.Property(x => x.AccountId).HasColumnName("account_id").ValueGeneratedNever();
             e.Property(x => x.Name).HasColumnName("name");
@@ -79,7 +82,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<WalletRow>(e =>
         {
-            e.ToTable("wallets");
+            e.ToTable("wallets").IsUnlogged();
             e.HasKey(x => x.WalletId);
             e.Property(x => x.WalletId).HasColumnName("wallet_id").ValueGeneratedNever();
             e.Property(x => x.AccountId).HasColumnName("account_id");
@@ -90,7 +93,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<ApiKeyRow>(e =>
         {
-            e.ToTable("api_keys");
+            e.ToTable("api_keys").IsUnlogged();
             e.HasKey(x => x.KeyId);
             e.Property(x => x.KeyId).HasColumnName("key_id");
             e.Property(x => x.AccountId).HasColumnName("account_id");
@@ -108,7 +111,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<OrderRow>(e =>
         {
-            e.ToTable("orders");
+            e.ToTable("orders").IsUnlogged();
             e.HasKey(x => x.EngineOrderId);
             e.Property(x => x.EngineOrderId).HasColumnName("engine_order_id").ValueGeneratedNever();
             e.Property(x => x.PublicId).HasColumnName("public_id");
@@ -133,7 +136,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<TradeRow>(e =>
         {
-            e.ToTable("trades");
+            e.ToTable("trades").IsUnlogged();
             e.HasKey(x => x.TradeId);
             e.Property(x => x.TradeId).HasColumnName("trade_id").ValueGeneratedNever();
             e.Property(x => x.EngineSequence).HasColumnName("engine_sequence");
@@ -156,7 +159,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<PositionRow>(e =>
         {
-            e.ToTable("positions");
+            e.ToTable("positions").IsUnlogged();
             e.HasKey(x => new { x.AccountId, x.Market, x.Outcome });
             e.Property(x => x.AccountId).HasColumnName("account_id");
             e.Property(x => x.Market).HasColumnName("market");
@@ -167,7 +170,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
         });
         modelBuilder.Entity<BalanceHistoryRow>(e =>
         {
-            e.ToTable("balance_history");
+            e.ToTable("balance_history").IsUnlogged();
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
             e.Property(x => x.AccountId).HasColumnName("account_id");

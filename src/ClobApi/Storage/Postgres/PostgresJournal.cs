@@ -155,17 +155,25 @@ public sealed class PostgresJournal : IRecoverableJournal
 
         try
         {
-            var insert = _insert ??= PrepareInsert(_connection = _dataSource.OpenConnection());
-            _first.TypedValue = _nextPosition;
-            _payloads.TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used);
-            if (_checkpoint < 0)
+            try
             {
-                // One statement in autocommit: atomic on its own, and a single round trip to the server.
-                insert.ExecuteNonQuery();
+                Write();
             }
-            else
+            catch (Exception ex) when (IsStoreFailure(ex) && ex is not PostgresException)
             {
-                CommitWithSnapshot(_connection!);
+                // The connection failed, not the statement: most often one PostgreSQL closed while it sat idle (a restart
+                // between two writes), which fails the first statement sent on it. Once more on a new connection; since
+                // positions are this writer's alone, a duplicate key there means the first attempt did commit and only
+                // its reply was lost.
+                CloseConnection();
+                _dataSource.Clear();
+                try
+                {
+                    Write();
+                }
+                catch (PostgresException pg) when (pg.SqlState == PostgresErrorCodes.UniqueViolation && pg.ConstraintName == "PK_journal")
+                {
+                }
             }
 
             Tail.Add(_nextPosition, _types, _starts, _lengths, _buffer.AsSpan(0, _used));
@@ -190,6 +198,22 @@ public sealed class PostgresJournal : IRecoverableJournal
         }
 
         Committed?.Invoke(_nextPosition - 1);
+    }
+
+    private void Write()
+    {
+        var insert = _insert ??= PrepareInsert(_connection = _dataSource.OpenConnection());
+        _first.TypedValue = _nextPosition;
+        _payloads.TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used);
+        if (_checkpoint < 0)
+        {
+            // One statement in autocommit: atomic on its own, and a single round trip to the server.
+            insert.ExecuteNonQuery();
+        }
+        else
+        {
+            CommitWithSnapshot(_connection!);
+        }
     }
 
     /// <summary>A batch holding a checkpoint also writes its <c>snapshots</c> row; both statements go as one batch, which

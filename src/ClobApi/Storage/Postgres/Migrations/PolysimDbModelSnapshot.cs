@@ -49,6 +49,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasKey("AccountId");
 
                     b.ToTable("accounts", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.ApiKeyRow", b =>
@@ -109,6 +111,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.BalanceHistoryRow", b =>
@@ -145,6 +149,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasIndex("AccountId", "Id");
 
                     b.ToTable("balance_history", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.JournalRow", b =>
@@ -255,6 +261,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasIndex("WalletId", "EngineOrderId");
 
                     b.ToTable("orders", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.PositionRow", b =>
@@ -286,6 +294,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasKey("AccountId", "Market", "Outcome");
 
                     b.ToTable("positions", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.ProjectionCheckpointRow", b =>
@@ -301,6 +311,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("projection_checkpoints", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.SnapshotRow", b =>
@@ -406,6 +418,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasIndex("Market", "TradeId");
 
                     b.ToTable("trades", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.WalletRow", b =>
@@ -436,6 +450,8 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                     b.HasIndex("AccountId");
 
                     b.ToTable("wallets", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
 #pragma warning restore 612, 618
         }
