@@ -117,16 +117,16 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
 
             modelBuilder.Entity("Polysim.ClobApi.Storage.Postgres.BalanceHistoryRow", b =>
                 {
+                    b.Property<int>("AccountId")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("AccountId")
-                        .HasColumnType("integer")
-                        .HasColumnName("account_id");
 
                     b.Property<long>("Available")
                         .HasColumnType("bigint")
@@ -144,9 +144,7 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("timestamp_ms");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "Id");
+                    b.HasKey("AccountId", "Id");
 
                     b.ToTable("balance_history", (string)null);
 
@@ -255,12 +253,15 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
 
                     b.HasKey("EngineOrderId");
 
-                    b.HasIndex("PublicId")
-                        .IsUnique();
+                    b.HasIndex("PublicId");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PublicId"), "hash");
 
                     b.HasIndex("WalletId", "EngineOrderId");
 
                     b.ToTable("orders", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
 
                     NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
                 });
