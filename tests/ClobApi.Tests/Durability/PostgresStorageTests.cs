@@ -16,14 +16,10 @@ public sealed class PostgresStorageTests
     public async Task With_PostgreSQL_stopped_writes_answer_503_nothing_of_them_survives_and_the_server_recovers_without_a_restart()
     {
         await using var cluster = await PrivateCluster.StartAsync();
-        await using (var setup = new NpgsqlConnection(cluster.ConnectionString()))
-        {
-            await setup.OpenAsync();
-            await new NpgsqlCommand("CREATE DATABASE polysim_outage", setup).ExecuteNonQueryAsync();
-        }
+        var connectionString = await cluster.CreateDatabaseAsync("polysim_outage");
 
         var settings = QualityKit.Settings();
-        settings[PostgresStorage.ConnectionStringKey] = cluster.ConnectionString("polysim_outage");
+        settings[PostgresStorage.ConnectionStringKey] = connectionString;
         await using var server = await TestServer.StartAsync(settings);
         var market = await server.CreateMarketAsync();
         var trader = await server.CreateAccountAsync("enterprise");
@@ -147,13 +143,8 @@ public sealed class PostgresStorageTests
     public async Task A_PostgreSQL_crash_empties_the_unlogged_query_tables_and_the_writer_projects_the_whole_journal_again_without_a_restart()
     {
         await using var cluster = await PrivateCluster.StartAsync();
-        await using (var setup = new NpgsqlConnection(cluster.ConnectionString()))
-        {
-            await setup.OpenAsync();
-            await new NpgsqlCommand("CREATE DATABASE polysim_crash", setup).ExecuteNonQueryAsync();
-        }
+        var connectionString = await cluster.CreateDatabaseAsync("polysim_crash");
 
-        var connectionString = cluster.ConnectionString("polysim_crash");
         var settings = QualityKit.Settings();
         settings[PostgresStorage.ConnectionStringKey] = connectionString;
         await using var server = await TestServer.StartAsync(settings);

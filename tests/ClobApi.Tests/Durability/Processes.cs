@@ -86,6 +86,18 @@ internal sealed class PrivateCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Creates an empty database on the cluster; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using (var setup = new Npgsql.NpgsqlConnection(ConnectionString()))
+        {
+            await setup.OpenAsync();
+            await new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", setup).ExecuteNonQueryAsync();
+        }
+
+        return ConnectionString(name);
+    }
+
     /// <summary>Starts the cluster (again) on its port.</summary>
     public Task StartServerAsync() => AsPostgresAsync("pg_ctl", [
         "-D", DataDir, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
