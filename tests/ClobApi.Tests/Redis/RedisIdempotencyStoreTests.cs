@@ -77,7 +77,9 @@ public sealed class RedisIdempotencyStoreTests : IDisposable
     [Fact]
     public async Task A_claim_whose_owner_crashed_before_completing_expires_instead_of_blocking_forever()
     {
-        var options = new IdempotencyOptions { InFlightTimeout = TimeSpan.FromMilliseconds(800) };
+        // Long enough that opening the second store's connections on a busy machine cannot outlast it (800 ms once did).
+        var timeout = TimeSpan.FromSeconds(3);
+        var options = new IdempotencyOptions { InFlightTimeout = timeout };
         var (crashed, connection) = NewStore(options);
         var key = new IdempotencyKey("account:1000", "crash");
         Assert.Equal(ClaimState.Claimed, (await crashed.ClaimAsync(key, Fingerprint("a"))).State);
@@ -87,12 +89,13 @@ public sealed class RedisIdempotencyStoreTests : IDisposable
         using var redis = RedisKit.Connect();
         var ttl = await redis.GetDatabase().KeyTimeToLiveAsync(survivor.RedisKeyOf(key));
         var whileHeld = await survivor.ClaimAsync(key, Fingerprint("a"));
-        await Task.Delay(1_000);
-        var afterExpiry = await survivor.ClaimAsync(key, Fingerprint("a"));
 
         Assert.NotNull(ttl);
-        Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(800));
+        Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), timeout);
         Assert.Equal(ClaimState.InFlight, whileHeld.State);
+
+        await Task.Delay(ttl.Value + TimeSpan.FromMilliseconds(200));
+        var afterExpiry = await survivor.ClaimAsync(key, Fingerprint("a"));
         Assert.Equal(ClaimState.Claimed, afterExpiry.State);
     }
 
