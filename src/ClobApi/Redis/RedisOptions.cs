@@ -25,6 +25,10 @@ public sealed record RedisOptions
     /// <summary>How long one Redis call may take before it counts as an outage (<c>Polysim:Redis:TimeoutMs</c>, default 1000).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How much of a busy key's traffic one rate-limit call to Redis may take ahead for this process
+    /// (<c>Polysim:Redis:RateLimitLeaseMs</c>, default 10; 0 makes one call per request). See <see cref="RedisRateLimitStore"/>.</summary>
+    public TimeSpan RateLimitLease { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Reads the settings; null when no Redis connection string is configured (the in-process stores are used).</summary>
     public static RedisOptions? FromConfiguration(IConfiguration configuration)
     {
@@ -50,8 +54,17 @@ public sealed record RedisOptions
             throw new InvalidOperationException($"Polysim:Redis:TimeoutMs '{timeoutText}' is not a positive whole number of milliseconds.");
         }
 
+        var leaseText = section["RateLimitLeaseMs"];
+        var leaseMs = 10;
+        if (!string.IsNullOrWhiteSpace(leaseText) &&
+            (!int.TryParse(leaseText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out leaseMs) || leaseMs > 1000))
+        {
+            throw new InvalidOperationException($"Polysim:Redis:RateLimitLeaseMs '{leaseText}' is not a whole number of milliseconds from 0 to 1000.");
+        }
+
         return new RedisOptions
         {
+            RateLimitLease = TimeSpan.FromMilliseconds(leaseMs),
             ConnectionString = connection,
             KeyPrefix = section["KeyPrefix"] ?? "polysim:",
             OnOutage = policy,

@@ -13,11 +13,27 @@ public sealed class RedisRateLimitStoreTests : IDisposable
     private readonly string _prefix = RedisKit.UniquePrefix();
     private readonly List<RedisConnection> _connections = [];
 
-    private RedisRateLimitStore NewStore()
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    private RedisRateLimitStore NewStore(TimeSpan? lease = null)
     {
-        var connection = new RedisConnection(new RedisOptions { ConnectionString = RedisKit.ConnectionString, KeyPrefix = _prefix }, NullLogger<RedisConnection>.Instance);
+        var options = new RedisOptions { ConnectionString = RedisKit.ConnectionString, KeyPrefix = _prefix };
+        if (lease is { } l)
+        {
+            options = options with { RateLimitLease = l };
+        }
+
+        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
         return new RedisRateLimitStore(connection, TimeProvider.System);
+    }
+
+    // Connected and the script loaded, so timed loops measure requests, not the connect.
+    private async Task<RedisRateLimitStore> NewWarmStoreAsync(TimeSpan? lease = null)
+    {
+        var store = NewStore(lease);
+        await store.AcquireAsync("warm-up", [new RateLimitRule(1, Second)]);
+        return store;
     }
 
     [Fact]
@@ -111,6 +127,104 @@ public sealed class RedisRateLimitStoreTests : IDisposable
 
         Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(2001));
         Assert.Empty(server.Keys(pattern: _prefix + "rl:*"));
+    }
+
+    [Fact]
+    public async Task A_key_under_400_requests_per_period_makes_one_Redis_call_per_request_however_busy()
+    {
+        var store = await NewWarmStoreAsync();
+        RateLimitRule[] rules = [new(399, Second), new(1_000_000, Minute)];
+
+        var before = store.RedisCalls;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var requests = 0;
+        while (sw.Elapsed < TimeSpan.FromMilliseconds(300))
+        {
+            await store.AcquireAsync("modest", rules);
+            requests++;
+        }
+
+        Assert.Equal(requests, store.RedisCalls - before);
+    }
+
+    [Fact]
+    public async Task A_busy_key_takes_slots_ahead_in_one_call_and_spends_them_before_calling_again()
+    {
+        var store = await NewWarmStoreAsync();
+        RateLimitRule[] rules = [new(1_000_000, Second), new(60_000_000, Minute)];
+
+        var before = store.RedisCalls;
+        var requests = 0;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromMilliseconds(600))
+        {
+            Assert.True((await store.AcquireAsync("busy", rules)).Allowed);
+            requests++;
+        }
+
+        var calls = store.RedisCalls - before;
+        Assert.True(calls * 2 < requests, $"{calls} Redis calls for {requests} requests");
+
+    }
+
+    [Fact]
+    public async Task Slots_a_process_took_ahead_lapse_after_two_lease_windows_unused()
+    {
+        var store = await NewWarmStoreAsync(TimeSpan.FromMilliseconds(10));
+        RateLimitRule[] rules = [new(1_000_000, Second), new(60_000_000, Minute)];
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromMilliseconds(250))
+        {
+            await store.AcquireAsync("lapse", rules);
+        }
+
+        // Up to the next call that takes slots ahead; the request after it spends one of them without a call.
+        var calls = store.RedisCalls;
+        while (store.RedisCalls == calls)
+        {
+            await store.AcquireAsync("lapse", rules);
+        }
+
+        calls = store.RedisCalls;
+        await store.AcquireAsync("lapse", rules);
+        Assert.Equal(calls, store.RedisCalls);
+
+        await Task.Delay(TimeSpan.FromMilliseconds(60));
+        await store.AcquireAsync("lapse", rules);
+
+        Assert.Equal(calls + 1, store.RedisCalls);
+    }
+
+    [Fact]
+    public async Task Two_processes_taking_slots_ahead_never_admit_more_than_one_limit_between_them()
+    {
+        const int limit = 2_000;
+        var first = await NewWarmStoreAsync();
+        var second = await NewWarmStoreAsync();
+        RateLimitRule[] rules = [new(limit, Second), new(60_000_000, Minute)];
+
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        async Task<int> OfferAsync(RedisRateLimitStore store)
+        {
+            var admitted = 0;
+            while (sw.Elapsed < TimeSpan.FromMilliseconds(1500))
+            {
+                admitted += (await store.AcquireAsync("two", rules)).Allowed ? 1 : 0;
+            }
+
+            return admitted;
+        }
+
+        var counts = await Task.WhenAll(Task.Run(() => OfferAsync(first)), Task.Run(() => OfferAsync(second)));
+        var elapsed = sw.Elapsed.TotalSeconds;
+        var total = counts.Sum();
+
+        // One GCRA limit admits its burst (one period's worth) plus one request per interval after; the calls all fell
+        // inside the measured time, so Redis's own span was no longer.
+        var bound = limit * (1 + elapsed);
+        Assert.True(total <= bound + 1, $"admitted {total} in {elapsed:F3} s; one limit admits at most {bound:F0}");
+        Assert.True(total >= limit * 1.5, $"admitted only {total} in {elapsed:F3} s");
+        Assert.All(counts, c => Assert.True(c > 0));
     }
 
     public void Dispose()
