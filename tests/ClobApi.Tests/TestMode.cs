@@ -59,6 +59,15 @@ public static class TestDatabases
         return (name, WithDatabase(admin, name));
     }
 
+    /// <summary>Creates a database with no schema at all and returns its name and connection string.</summary>
+    public static async Task<(string Name, string ConnectionString)> CreateEmptyAsync()
+    {
+        var admin = TestMode.RequirePostgres();
+        var name = "polysim_e_" + Guid.NewGuid().ToString("n")[..20];
+        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        return (name, WithDatabase(admin, name));
+    }
+
     private static async Task<string> CreateTemplateAsync(string admin)
     {
         var template = "polysim_tpl_" + Guid.NewGuid().ToString("n")[..16];

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Polysim.ClobApi.Journal;
 using Polysim.ClobApi.Storage.Postgres;
 using Polysim.ClobApi.Tests.Quality;
 
@@ -96,6 +98,24 @@ public sealed class PostgresStorageTests
             settings[PostgresStorage.RowsPerPassKey] = "7";
             await using var server = await TestServer.StartAsync(settings);
             var session = await MixedSession.RunAsync(server);
+
+            // Concurrent writes, so commits hold several records and the writer cuts passes inside journal rows.
+            using (var maker = server.KeyClient(session.Maker.ApiKey))
+            using (var taker = server.KeyClient(session.Taker.ApiKey))
+            {
+                for (var round = 0; round < 3; round++)
+                {
+                    var sends = new[] { maker, taker }.SelectMany(client => Enumerable.Range(1, 4).Select(i => client.SendAsync(
+                        HttpMethod.Post, "/v1/orders", new { token_id = session.Market.YesToken, side = "BUY", quantity = "5", price = $"0.0{i}" })));
+                    foreach (var response in await Task.WhenAll(sends))
+                    {
+                        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                        response.Dispose();
+                    }
+                }
+            }
+
+            Assert.NotEqual("1", Assert.Single(Names(connectionString, "SELECT max(count)::text FROM journal")));
             var writer = server.Services.GetRequiredService<ProjectionWriter>();
             var journal = server.Services.GetRequiredService<PostgresJournal>();
             await writer.WaitForAsync(journal.LastPosition, TimeSpan.FromSeconds(30));
@@ -137,6 +157,110 @@ public sealed class PostgresStorageTests
         {
             await TestDatabases.DropAsync(database);
         }
+    }
+
+    [Fact]
+    public async Task A_journal_written_one_row_per_record_replays_the_same_records_after_the_migration_to_one_row_per_commit()
+    {
+        var (current, currentConnection) = await TestDatabases.CreateAsync();
+        var (old, oldConnection) = await TestDatabases.CreateEmptyAsync();
+        try
+        {
+            // A real session's journal, in today's layout, read back record by record.
+            var settings = QualityKit.Settings();
+            settings[PostgresStorage.ConnectionStringKey] = currentConnection;
+            ulong hash;
+            await using (var server = await TestServer.StartAsync(settings))
+            {
+                await MixedSession.RunAsync(server);
+                hash = await server.Host().ReadAsync(s => s.Engine.ComputeStateHash());
+            }
+
+            var records = ReplayAll(currentConnection);
+            Assert.True(records.Count > 20, $"only {records.Count} records");
+
+            // The same records as the layout before the migration held them: one row each, type beside payload.
+            await using (var db = new PolysimDb(PolysimDbOptions.Build(oldConnection)))
+            {
+                await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("20261123140524_LeanerQueryTables");
+            }
+
+            await using (var connection = new NpgsqlConnection(oldConnection))
+            {
+                await connection.OpenAsync();
+                for (var i = 0; i < records.Count; i++)
+                {
+                    await using var insert = new NpgsqlCommand("INSERT INTO journal (position, type, payload) VALUES ($1, $2, $3)", connection);
+                    insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = i + 1 });
+                    insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)records[i].Type });
+                    insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = records[i].Payload });
+                    await insert.ExecuteNonQueryAsync();
+                }
+            }
+
+            PostgresJournal.Migrate(oldConnection);
+
+            var migrated = ReplayAll(oldConnection);
+            Assert.Equal(records.Select(r => (r.Type, Convert.ToHexString(r.Payload))), migrated.Select(r => (r.Type, Convert.ToHexString(r.Payload))));
+            settings[PostgresStorage.ConnectionStringKey] = oldConnection;
+            await using (var server = await TestServer.StartAsync(settings))
+            {
+                Assert.Equal(hash, await server.Host().ReadAsync(s => s.Engine.ComputeStateHash()));
+            }
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(current);
+            await TestDatabases.DropAsync(old);
+        }
+    }
+
+    [Fact]
+    public async Task A_commit_of_several_records_is_one_row_which_replays_record_by_record_and_a_damaged_row_stops_the_replay()
+    {
+        var (database, connectionString) = await TestDatabases.CreateAsync();
+        try
+        {
+            using (var journal = new PostgresJournal(connectionString))
+            {
+                journal.Replay((_, _) => { });
+                journal.Append(JournalRecordType.HostRecord, "{\"a\":1}"u8);
+                journal.Append(JournalRecordType.EngineCommand, [1, 2, 3]);
+                journal.Append(JournalRecordType.HostRecord, ""u8);
+                journal.Commit();
+                journal.Append(JournalRecordType.EngineCommand, [4]);
+                journal.Append(JournalRecordType.EngineCommand, [5, 6]);
+                journal.Commit();
+                Assert.Equal(5, journal.LastPosition);
+            }
+
+            Assert.Equal(["1 3", "4 2"], Names(connectionString, "SELECT position || ' ' || count FROM journal"));
+            Assert.Equal(
+                ["HostRecord 7B2261223A317D", "EngineCommand 010203", "HostRecord ", "EngineCommand 04", "EngineCommand 0506"],
+                ReplayAll(connectionString).Select(r => $"{r.Type} {Convert.ToHexString(r.Payload)}"));
+
+            // A row whose count promises more records than it holds is damage, not a shorter journal.
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var damage = new NpgsqlCommand("UPDATE journal SET count = 3 WHERE position = 4", connection);
+                Assert.Equal(1, await damage.ExecuteNonQueryAsync());
+            }
+
+            Assert.Throws<InvalidDataException>(() => ReplayAll(connectionString));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    private static List<(JournalRecordType Type, byte[] Payload)> ReplayAll(string connectionString)
+    {
+        var records = new List<(JournalRecordType, byte[])>();
+        using var journal = new PostgresJournal(connectionString);
+        journal.Replay((type, payload) => records.Add((type, payload.ToArray())));
+        return records;
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
             e.ToTable("journal");
             e.HasKey(x => x.Position);
             e.Property(x => x.Position).HasColumnName("position").ValueGeneratedNever();
-            e.Property(x => x.Type).HasColumnName("type");
+            e.Property(x => x.Count).HasColumnName("count");
             e.Property(x => x.Payload).HasColumnName("payload");
         });
         modelBuilder.Entity<SnapshotRow>(e =>
@@ -187,16 +187,17 @@ public sealed class PolysimDb(DbContextOptions<PolysimDb> options) : DbContext(o
     }
 }
 
-/// <summary>One journal record.</summary>
+/// <summary>One group commit's journal records.</summary>
 public sealed class JournalRow
 {
-    /// <summary>Position in the journal, from 1, without gaps.</summary>
+    /// <summary>Position of the row's first record in the journal (positions run from 1 without gaps, one per record).</summary>
     public long Position { get; set; }
 
-    /// <summary>A <see cref="Journal.JournalRecordType"/>.</summary>
-    public short Type { get; set; }
+    /// <summary>Records in the row (at least 1); the next row starts at <see cref="Position"/> + <see cref="Count"/>.</summary>
+    public int Count { get; set; }
 
-    /// <summary>The record as the file journal would frame it (command codec bytes or host-record JSON).</summary>
+    /// <summary>The records, each framed as <see cref="JournalBatch"/> describes (type, length, then the bytes the file
+    /// journal would hold: command codec bytes or host-record JSON).</summary>
     public byte[] Payload { get; set; } = [];
 }
 

@@ -7,21 +7,18 @@ using Polysim.ClobApi.Journal;
 
 namespace Polysim.ClobApi.Storage.Postgres;
 
-/// <summary>The journal in PostgreSQL: each group commit is one prepared INSERT of the batch's records into <c>journal</c>,
-/// which PostgreSQL applies atomically, so a batch is either wholly durable or absent.</summary>
+/// <summary>The journal in PostgreSQL: each group commit is one row of <c>journal</c> holding the batch's records
+/// (<see cref="JournalBatch"/>), inserted by one prepared statement, so a batch is either wholly durable or absent.</summary>
 /// <remarks>
-/// Positions are assigned here, from 1 without gaps; the primary key turns a double write of a position (two servers on one
-/// database) into a failed commit rather than a fork. A batch holding a checkpoint also writes its <c>snapshots</c> row, in
-/// the same transaction. After each successful commit <see cref="Committed"/> is raised with the last durable position, so
-/// the projection writer can follow without sitting on the request path.
+/// Positions are assigned here, from 1 without gaps; a row's <c>position</c> is its first record's and <c>count</c> says
+/// how many follow, so the next row starts at <c>position + count</c>. The primary key turns a double write of a position
+/// (two servers on one database) into a failed commit rather than a fork. A batch holding a checkpoint also writes its
+/// <c>snapshots</c> row, in the same transaction. After each successful commit <see cref="Committed"/> is raised with the
+/// last durable position, so the projection writer can follow without sitting on the request path.
 /// </remarks>
 public sealed class PostgresJournal : IRecoverableJournal
 {
-    // The batch travels as one bytea plus (type, 1-based start, length) arrays, cut into rows by the server: one statement,
-    // so one round trip per group commit (a COPY needs two: the server must answer the COPY before the data may follow).
-    private const string InsertSql =
-        "INSERT INTO journal (position, type, payload) SELECT $1 + u.n - 1, u.t, substring($2 FROM u.s FOR u.l) " +
-        "FROM unnest($3::smallint[], $4::integer[], $5::integer[]) WITH ORDINALITY AS u(t, s, l, n)";
+    private const string InsertSql = "INSERT INTO journal (position, count, payload) VALUES ($1, $2, $3)";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
@@ -29,6 +26,7 @@ public sealed class PostgresJournal : IRecoverableJournal
     private readonly List<int> _starts = [];
     private readonly List<int> _lengths = [];
     private NpgsqlParameter<long> _first = new();
+    private NpgsqlParameter<int> _count = new();
     private NpgsqlParameter<ReadOnlyMemory<byte>> _payloads = new();
     private NpgsqlCommand? _insert;
     private int _checkpoint = -1;
@@ -93,7 +91,7 @@ public sealed class PostgresJournal : IRecoverableJournal
             long last = 0;
             long records = 0;
             using (var connection = _dataSource.OpenConnection())
-            using (var command = new NpgsqlCommand("SELECT position, type, payload FROM journal ORDER BY position", connection))
+            using (var command = new NpgsqlCommand("SELECT position, count, payload FROM journal ORDER BY position", connection))
             using (var reader = command.ExecuteReader(System.Data.CommandBehavior.SequentialAccess))
             {
                 while (reader.Read())
@@ -104,11 +102,15 @@ public sealed class PostgresJournal : IRecoverableJournal
                         throw new InvalidDataException($"The journal has a gap: position {position} follows {last}.");
                     }
 
-                    var type = (JournalRecordType)reader.GetInt16(1);
-                    var payload = reader.GetFieldValue<byte[]>(2);
-                    apply(type, payload);
-                    last = position;
-                    records++;
+                    var count = reader.GetInt32(1);
+                    var row = JournalBatch.Read(reader.GetFieldValue<byte[]>(2), count);
+                    while (row.Next(out var type, out var payload))
+                    {
+                        apply(type, payload);
+                    }
+
+                    last = position + count - 1;
+                    records += count;
                 }
             }
 
@@ -127,11 +129,14 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// <inheritdoc />
     public void Append(JournalRecordType type, ReadOnlySpan<byte> payload)
     {
-        if (_buffer.Length - _used < payload.Length)
+        var framed = JournalBatch.HeaderBytes + payload.Length;
+        if (_buffer.Length - _used < framed)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + payload.Length));
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + framed));
         }
 
+        JournalBatch.WriteHeader(_buffer.AsSpan(_used), type, payload.Length);
+        _used += JournalBatch.HeaderBytes;
         payload.CopyTo(_buffer.AsSpan(_used));
         if (type == JournalRecordType.Checkpoint && _checkpoint < 0)
         {
@@ -204,6 +209,7 @@ public sealed class PostgresJournal : IRecoverableJournal
     {
         var insert = _insert ??= PrepareInsert(_connection = _dataSource.OpenConnection());
         _first.TypedValue = _nextPosition;
+        _count.TypedValue = _types.Count;
         _payloads.TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used);
         if (_checkpoint < 0)
         {
@@ -224,10 +230,8 @@ public sealed class PostgresJournal : IRecoverableJournal
         using var batch = new NpgsqlBatch(connection);
         var journal = new NpgsqlBatchCommand(InsertSql);
         journal.Parameters.Add(new NpgsqlParameter<long>("", _nextPosition));
+        journal.Parameters.Add(new NpgsqlParameter<int>("", _types.Count));
         journal.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("", NpgsqlDbType.Bytea) { TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used) });
-        journal.Parameters.Add(new NpgsqlParameter<List<short>>("", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = _types });
-        journal.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _starts });
-        journal.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _lengths });
         batch.BatchCommands.Add(journal);
         var snapshot = new NpgsqlBatchCommand("INSERT INTO snapshots (position, engine_sequence, state_hash, taken_at) VALUES ($1, $2, $3, now())");
         snapshot.Parameters.Add(new NpgsqlParameter<long>("", _nextPosition + _checkpoint));
@@ -238,17 +242,16 @@ public sealed class PostgresJournal : IRecoverableJournal
     }
 
     /// <summary>The batch insert, prepared once per connection: each commit then sends only Bind/Execute/Sync, and the
-    /// parameters point at the reused buffers (no per-batch arrays).</summary>
+    /// payload parameter points at the reused buffer.</summary>
     private NpgsqlCommand PrepareInsert(NpgsqlConnection connection)
     {
         var command = new NpgsqlCommand(InsertSql, connection);
         _first = new NpgsqlParameter<long>("", NpgsqlDbType.Bigint);
+        _count = new NpgsqlParameter<int>("", NpgsqlDbType.Integer);
         _payloads = new NpgsqlParameter<ReadOnlyMemory<byte>>("", NpgsqlDbType.Bytea);
         command.Parameters.Add(_first);
+        command.Parameters.Add(_count);
         command.Parameters.Add(_payloads);
-        command.Parameters.Add(new NpgsqlParameter<List<short>>("", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = _types });
-        command.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _starts });
-        command.Parameters.Add(new NpgsqlParameter<List<int>>("", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = _lengths });
         command.Prepare();
         return command;
     }

@@ -265,13 +265,20 @@ public sealed class ProjectionWriter : BackgroundService
 
         var shadow = new HostState(_engineOptions, tradeLogs: false);
         _shadowPosition = 0;
-        await using var command = new NpgsqlCommand("SELECT position, type, payload FROM journal WHERE position <= $1 ORDER BY position", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = Checkpoint });
+        // A pass may have stopped inside a row, so the checkpoint's row is read whole and cut at the checkpoint.
+        var checkpoint = Checkpoint;
+        await using var command = new NpgsqlCommand("SELECT position, count, payload FROM journal WHERE position <= $1 ORDER BY position", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint });
         await using var reader = await command.ExecuteReaderAsync(cancel);
         while (await reader.ReadAsync(cancel))
         {
-            _shadowPosition = reader.GetInt64(0);
-            Apply(shadow, (JournalRecordType)reader.GetInt16(1), Payload(reader), null);
+            var position = reader.GetInt64(0);
+            var row = JournalBatch.Read(Payload(reader), reader.GetInt32(1));
+            while (position <= checkpoint && row.Next(out var type, out var record))
+            {
+                Apply(shadow, type, record, null);
+                _shadowPosition = position++;
+            }
         }
 
         return shadow;
@@ -299,14 +306,25 @@ public sealed class ProjectionWriter : BackgroundService
         }
         else
         {
+            // Rows holding records after the shadow's position, up to about a pass of records (the last row whole).
             statements.From.TypedValue = _shadowPosition;
             statements.Limit.TypedValue = _rowsPerPass;
             await using var reader = await statements.Read.ExecuteReaderAsync(cancel);
             while (await reader.ReadAsync(cancel))
             {
-                last = reader.GetInt64(0);
-                Apply(shadow, (JournalRecordType)reader.GetInt16(1), Payload(reader), changes);
-                rows++;
+                var position = reader.GetInt64(0);
+                var row = JournalBatch.Read(Payload(reader), reader.GetInt32(1));
+                while (row.Next(out var type, out var record))
+                {
+                    if (position > last)
+                    {
+                        Apply(shadow, type, record, changes);
+                        last = position;
+                        rows++;
+                    }
+
+                    position++;
+                }
             }
 
             Interlocked.Add(ref _fromTable, rows);
@@ -339,7 +357,7 @@ public sealed class ProjectionWriter : BackgroundService
 
         _shadowPosition = last;
         Interlocked.Exchange(ref _checkpoint, last);
-        return rows == _rowsPerPass;
+        return rows >= _rowsPerPass;
     }
 
     /// <summary>The current row's payload, in a buffer reused across rows (the shadow copies what it keeps).</summary>
@@ -797,7 +815,9 @@ public sealed class ProjectionWriter : BackgroundService
         public Statements(NpgsqlConnection connection, Columns c)
         {
             Connection = connection;
-            Read = new NpgsqlCommand("SELECT position, type, payload FROM journal WHERE position > $1 ORDER BY position LIMIT $2", connection);
+            Read = new NpgsqlCommand(
+                "SELECT position, count, payload FROM journal WHERE position >= coalesce((SELECT max(position) FROM journal WHERE position <= $1 + 1), 1) " +
+                "AND position <= $1 + $2 ORDER BY position", connection);
             Read.Parameters.Add(From);
             Read.Parameters.Add(Limit);
 

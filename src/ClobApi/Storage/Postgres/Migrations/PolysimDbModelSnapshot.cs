@@ -157,14 +157,14 @@ namespace Polysim.ClobApi.Storage.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("position");
 
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
                     b.Property<byte[]>("Payload")
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("payload");
-
-                    b.Property<short>("Type")
-                        .HasColumnType("smallint")
-                        .HasColumnName("type");
 
                     b.HasKey("Position");
 
