@@ -175,9 +175,10 @@ public sealed class OrderHistory
     /// <summary>Fills kept per order.</summary>
     public const int MaxFillsPerOrder = 500;
 
-    private readonly Dictionary<long, OrderRecord> _byEngineId = [];
-    private readonly Dictionary<string, OrderRecord> _byPublicId = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<(int Account, string ClientOrderId), OrderRecord> _byClientId = [];
+    // Sharded: these reach hundreds of thousands of orders, and a plain dictionary's doubling stalls the engine thread.
+    private readonly ShardedMap<long, OrderRecord> _byEngineId = new();
+    private readonly ShardedMap<string, OrderRecord> _byPublicId = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ShardedMap<(int Account, string ClientOrderId), OrderRecord> _byClientId = new();
     private readonly Dictionary<int, OrderIdList> _byWallet = [];
     private readonly Dictionary<string, string> _tokenIds = [];
     private readonly Dictionary<int, Queue<long>> _finishedByWallet = [];
@@ -209,7 +210,9 @@ public sealed class OrderHistory
 
         foreach (var id in ids.Below(before))
         {
-            yield return _byEngineId[id];
+            yield return _byEngineId.TryGetValue(id, out var order)
+                ? order
+                : throw new InvalidOperationException($"Order {id} is listed for wallet {walletId} but not kept.");
         }
     }
 

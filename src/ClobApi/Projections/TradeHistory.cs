@@ -21,7 +21,7 @@ public sealed class TradeHistory
     /// <summary>Trade prints kept per market for the price history.</summary>
     public const int MaxPricePointsPerMarket = 1_000_000;
 
-    private readonly Dictionary<int, List<PricePoint>> _prices = [];
+    private readonly Dictionary<int, ChunkedLog<PricePoint>> _prices = [];
     private readonly Dictionary<int, LastTrade> _lastTrade = [];
     private readonly Dictionary<int, Outcome> _winners = [];
     private readonly Dictionary<int, FillLog> _fills = [];
@@ -54,7 +54,7 @@ public sealed class TradeHistory
     }
 
     /// <summary>Every trade print of a market in order: time and YES price.</summary>
-    public IReadOnlyList<PricePoint> PriceHistory(int market) =>
+    public IReadOnlyCollection<PricePoint> PriceHistory(int market) =>
         _prices.TryGetValue(market, out var list) ? list : [];
 
     /// <summary>The market's last trade, if any.</summary>
@@ -77,17 +77,11 @@ public sealed class TradeHistory
         var yesSide = e.Outcome == Outcome.Yes ? e.Side : Flip(e.Side);
         if (!_prices.TryGetValue(e.Market, out var points))
         {
-            points = [];
+            points = new ChunkedLog<PricePoint>();
             _prices[e.Market] = points;
         }
 
-        if (points.Count >= MaxPricePointsPerMarket)
-        {
-            // Dropping a tenth at a time keeps the trimming cost amortised.
-            points.RemoveRange(0, MaxPricePointsPerMarket / 10);
-        }
-
-        points.Add(new PricePoint(e.Timestamp, yesPrice));
+        points.Add(new PricePoint(e.Timestamp, yesPrice), MaxPricePointsPerMarket);
         _lastTrade[e.Market] = new LastTrade(e.Timestamp, yesPrice, yesSide);
 
         var takerShares = e.Side == Side.Buy && e.FeeInShares ? e.Size - e.Fee : e.Size;
@@ -201,31 +195,21 @@ public readonly record struct Fill(
 /// <summary>One wallet's fills in order, addressed by absolute position (0 = its first fill ever) so that dropping the oldest never shifts a cursor.</summary>
 public sealed class FillLog
 {
-    private readonly List<Fill> _items = [];
+    private readonly ChunkedLog<Fill> _items = new();
 
     /// <summary>A log with no fills.</summary>
     public static FillLog Empty { get; } = new();
 
     /// <summary>Absolute position of the oldest fill still kept.</summary>
-    public long First { get; private set; }
+    public long First => _items.First;
 
     /// <summary>Absolute position after the newest fill (fills ever recorded).</summary>
-    public long End => First + _items.Count;
+    public long End => _items.End;
 
     /// <summary>The fill at an absolute position in [<see cref="First"/>, <see cref="End"/>).</summary>
-    public Fill this[long position] => _items[(int)(position - First)];
+    public Fill this[long position] => _items[position];
 
-    internal void Add(Fill fill, int capacity)
-    {
-        if (_items.Count >= capacity)
-        {
-            var drop = Math.Max(1, capacity / 10);
-            _items.RemoveRange(0, drop);
-            First += drop;
-        }
-
-        _items.Add(fill);
-    }
+    internal void Add(Fill fill, int capacity) => _items.Add(fill, capacity);
 }
 
 /// <summary>Average-cost basis of one wallet's holding of one token, in micro-units.</summary>

@@ -564,10 +564,11 @@ public static class PolyTradingEndpoints
         var page = await host.ReadAsync(state =>
         {
             var rows = new List<PolymarketTrade>();
-            var ids = state.PolyTrades.TradesOf(credential.WalletId);
-            for (var i = ids.Count - 1; i >= 0 && offset >= 0; i--)
+            var trades = state.PolyTrades.TradesOf(credential.WalletId);
+            for (var i = trades.End - 1; i >= trades.First && offset >= 0; i--)
             {
-                if (!state.PolyTrades.TryGet(ids[i], out var trade) || state.Markets.ById(trade.Market) is not { } listed)
+                ref readonly var trade = ref trades[i];
+                if (state.Markets.ById(trade.Market) is not { } listed)
                 {
                     continue;
                 }
