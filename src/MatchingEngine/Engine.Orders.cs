@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Polysim.MatchingEngine;
 
@@ -144,7 +146,7 @@ public sealed partial class Engine
 
         var position = GetOrCreatePosition(c.Account, c.Market, c.Outcome);
         var t = AllocateOrder();
-        ref var taker = ref _orders[t];
+        ref var taker = ref Slot(t);
         taker.Id = c.OrderId;
         taker.Account = c.Account;
         taker.Market = c.Market;
@@ -213,7 +215,7 @@ public sealed partial class Engine
             }
             else
             {
-                for (var o = levels[price].Head; o >= 0; o = _orders[o].Next)
+                for (var o = levels[price].Head; o >= 0; o = Slot(o).Next)
                 {
                     // Complete before meeting an own order means self-trade prevention never comes into play.
                     if (Capacity(own) == 0)
@@ -221,7 +223,7 @@ public sealed partial class Engine
                         return (true, filled);
                     }
 
-                    if (_orders[o].Account == account)
+                    if (Slot(o).Account == account)
                     {
                         if (stp == SelfTradePrevention.CancelResting)
                         {
@@ -232,7 +234,7 @@ public sealed partial class Engine
                         return (budget && left / limitOwn == 0, filled);
                     }
 
-                    if (Take(_orders[o].Remaining, own))
+                    if (Take(Slot(o).Remaining, own))
                     {
                         return (true, filled);
                     }
@@ -272,9 +274,9 @@ public sealed partial class Engine
     /// <summary>Matches the taker against the opposite side; true when self-trade prevention stopped it.</summary>
     private bool Match(MarketState market, int t)
     {
-        var isBid = _orders[t].IsBid;
-        var limit = _orders[t].BookPrice;
-        var account = _orders[t].Account;
+        var isBid = Slot(t).IsBid;
+        var limit = Slot(t).BookPrice;
+        var account = Slot(t).Account;
         var stp = _stp[account];
         var levels = isBid ? market.Asks : market.Bids;
         var autoTick = false;
@@ -288,15 +290,15 @@ public sealed partial class Engine
                 break;
             }
 
-            var takerOwn = _orders[t].Outcome == Outcome.Yes ? price : Scale - price;
+            var takerOwn = Slot(t).Outcome == Outcome.Yes ? price : Scale - price;
             var filledHere = false;
             var cursor = levels[price].Head;
             while (cursor >= 0)
             {
-                var next = _orders[cursor].Next;
+                var next = Slot(cursor).Next;
 
                 // A filled taker stops here: own orders further on are neither matched nor cancelled.
-                ref var taker = ref _orders[t];
+                ref var taker = ref Slot(t);
                 var cap = taker.Budget > 0 ? (taker.Budget * Scale - taker.Notional) / takerOwn : taker.Remaining;
                 if (cap <= 0)
                 {
@@ -304,7 +306,7 @@ public sealed partial class Engine
                     break;
                 }
 
-                if (_orders[cursor].Account == account && stp != SelfTradePrevention.Off)
+                if (Slot(cursor).Account == account && stp != SelfTradePrevention.Off)
                 {
                     if (stp == SelfTradePrevention.CancelIncoming)
                     {
@@ -317,7 +319,7 @@ public sealed partial class Engine
                     continue;
                 }
 
-                Fill(market, t, cursor, price, Math.Min(cap, _orders[cursor].Remaining));
+                Fill(market, t, cursor, price, Math.Min(cap, Slot(cursor).Remaining));
                 filledHere = true;
                 autoTick |= price > 9_600 || price < 400;
                 cursor = next;
@@ -345,8 +347,8 @@ public sealed partial class Engine
     /// <summary>Settles one fill between the taker and one maker at the maker's book price.</summary>
     private void Fill(MarketState market, int t, int m, int bookPrice, long size)
     {
-        ref var taker = ref _orders[t];
-        ref var maker = ref _orders[m];
+        ref var taker = ref Slot(t);
+        ref var maker = ref Slot(m);
         var takerOwn = taker.Outcome == Outcome.Yes ? bookPrice : Scale - bookPrice;
         var makerOwn = maker.Outcome == Outcome.Yes ? bookPrice : Scale - bookPrice;
         var matchType = taker.Side == maker.Side
@@ -503,7 +505,7 @@ public sealed partial class Engine
     /// <summary>After matching: rest the remainder, cancel it, or retire the filled order.</summary>
     private void FinishTaker(MarketState market, int t, bool selfTradeStop)
     {
-        ref var taker = ref _orders[t];
+        ref var taker = ref Slot(t);
         if (taker.Budget > 0)
         {
             // The unspent budget becomes shares at the limit; from here on the order is sized in shares.
@@ -549,7 +551,7 @@ public sealed partial class Engine
 
     private void Rest(MarketState market, int s)
     {
-        ref var order = ref _orders[s];
+        ref var order = ref Slot(s);
         var bid = order.IsBid;
         var price = order.BookPrice;
         ref var level = ref (bid ? market.Bids : market.Asks)[price];
@@ -557,7 +559,7 @@ public sealed partial class Engine
         order.Next = -1;
         if (level.Tail >= 0)
         {
-            _orders[level.Tail].Next = s;
+            Slot(level.Tail).Next = s;
         }
         else
         {
@@ -592,13 +594,13 @@ public sealed partial class Engine
 
     private void UnlinkFromLevel(MarketState market, int s)
     {
-        ref var order = ref _orders[s];
+        ref var order = ref Slot(s);
         var bid = order.IsBid;
         var price = order.BookPrice;
         ref var level = ref (bid ? market.Bids : market.Asks)[price];
         if (order.Prev >= 0)
         {
-            _orders[order.Prev].Next = order.Next;
+            Slot(order.Prev).Next = order.Next;
         }
         else
         {
@@ -607,7 +609,7 @@ public sealed partial class Engine
 
         if (order.Next >= 0)
         {
-            _orders[order.Next].Prev = order.Prev;
+            Slot(order.Next).Prev = order.Prev;
         }
         else
         {
@@ -644,7 +646,7 @@ public sealed partial class Engine
     /// <summary>Takes an order out (cancel, expiry, self-trade, resolution) and releases what it still reserves.</summary>
     private void RemoveOrder(int s, EventKind kind, CancelReason reason)
     {
-        ref var order = ref _orders[s];
+        ref var order = ref Slot(s);
         var market = _markets[order.Market]!;
         var wasResting = order.Resting;
         if (order.Resting)
@@ -729,7 +731,7 @@ public sealed partial class Engine
             return RejectCode.OrderNotFound;
         }
 
-        if (_orders[s].Account != c.Account)
+        if (Slot(s).Account != c.Account)
         {
             return RejectCode.NotOrderOwner;
         }
@@ -747,7 +749,7 @@ public sealed partial class Engine
             return RejectCode.OrderNotFound;
         }
 
-        ref var order = ref _orders[s];
+        ref var order = ref Slot(s);
         if (order.Account != c.Account)
         {
             return RejectCode.NotOrderOwner;
@@ -813,8 +815,8 @@ public sealed partial class Engine
         var s = _accountOrderHead[c.Account];
         while (s >= 0)
         {
-            var next = _orders[s].AccountNext;
-            if (!filterMarket || (_orders[s].Market == market && (!c.HasOutcome || _orders[s].Outcome == c.Outcome)))
+            var next = Slot(s).AccountNext;
+            if (!filterMarket || (Slot(s).Market == market && (!c.HasOutcome || Slot(s).Outcome == c.Outcome)))
             {
                 RemoveOrder(s, EventKind.OrderCancelled, CancelReason.UserRequest);
             }
@@ -832,8 +834,8 @@ public sealed partial class Engine
             var expiration = _heapExpiration[0];
             var id = _heapOrderId[0];
             HeapPop();
-            if (_orderIndex.TryGetValue(id, out var s) && _orders[s].Resting &&
-                _orders[s].TimeInForce == TimeInForce.Gtd && _orders[s].Expiration == expiration)
+            if (_orderIndex.TryGetValue(id, out var s) && Slot(s).Resting &&
+                Slot(s).TimeInForce == TimeInForce.Gtd && Slot(s).Expiration == expiration)
             {
                 RemoveOrder(s, EventKind.OrderExpired, CancelReason.Expired);
             }
@@ -842,40 +844,56 @@ public sealed partial class Engine
 
     // ---- order pool and lists -------------------------------------------------------------------
 
+    // Every chunk is exactly OrderChunkMask + 1 long, so the masked index needs no second bounds check.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref OrderSlot Slot(int s) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_orderChunks[s >> OrderChunkShift]), s & OrderChunkMask);
+
     private int AllocateOrder()
     {
         if (_freeOrder >= 0)
         {
             var s = _freeOrder;
-            _freeOrder = _orders[s].Next;
-            _orders[s] = default;
+            _freeOrder = Slot(s).Next;
+            Slot(s) = default;
             return s;
         }
 
-        if (_orderHighWater == _orders.Length)
+        if (_orderHighWater >> OrderChunkShift == _orderChunkCount)
         {
-            Array.Resize(ref _orders, _orders.Length * 2);
+            AddOrderChunk();
         }
 
         return _orderHighWater++;
     }
 
+    private void AddOrderChunk()
+    {
+        if (_orderChunkCount == _orderChunks.Length)
+        {
+            // The directory holds one reference per 1,024 slots: 8 KB at a million orders.
+            Array.Resize(ref _orderChunks, _orderChunks.Length * 2);
+        }
+
+        _orderChunks[_orderChunkCount++] = new OrderSlot[1 << OrderChunkShift];
+    }
+
     private void FreeOrder(int s)
     {
-        _orders[s].Id = 0;
-        _orders[s].Next = _freeOrder;
+        Slot(s).Id = 0;
+        Slot(s).Next = _freeOrder;
         _freeOrder = s;
     }
 
     private void LinkToAccount(int s)
     {
-        var account = _orders[s].Account;
+        var account = Slot(s).Account;
         var head = _accountOrderHead[account];
-        _orders[s].AccountPrev = -1;
-        _orders[s].AccountNext = head;
+        Slot(s).AccountPrev = -1;
+        Slot(s).AccountNext = head;
         if (head >= 0)
         {
-            _orders[head].AccountPrev = s;
+            Slot(head).AccountPrev = s;
         }
 
         _accountOrderHead[account] = s;
@@ -883,10 +901,10 @@ public sealed partial class Engine
 
     private void UnlinkFromAccount(int s)
     {
-        ref var order = ref _orders[s];
+        ref var order = ref Slot(s);
         if (order.AccountPrev >= 0)
         {
-            _orders[order.AccountPrev].AccountNext = order.AccountNext;
+            Slot(order.AccountPrev).AccountNext = order.AccountNext;
         }
         else
         {
@@ -895,7 +913,7 @@ public sealed partial class Engine
 
         if (order.AccountNext >= 0)
         {
-            _orders[order.AccountNext].AccountPrev = order.AccountPrev;
+            Slot(order.AccountNext).AccountPrev = order.AccountPrev;
         }
     }
 

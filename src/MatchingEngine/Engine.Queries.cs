@@ -94,7 +94,7 @@ public sealed partial class Engine
             return list;
         }
 
-        for (var s = _accountOrderHead[account]; s >= 0; s = _orders[s].AccountNext)
+        for (var s = _accountOrderHead[account]; s >= 0; s = Slot(s).AccountNext)
         {
             list.Add(View(s));
         }
@@ -112,7 +112,7 @@ public sealed partial class Engine
             return list;
         }
 
-        for (var s = (bid ? m.Bids : m.Asks)[bookPrice].Head; s >= 0; s = _orders[s].Next)
+        for (var s = (bid ? m.Bids : m.Asks)[bookPrice].Head; s >= 0; s = Slot(s).Next)
         {
             list.Add(View(s));
         }
@@ -190,7 +190,7 @@ public sealed partial class Engine
 
     private OrderInfo View(int s)
     {
-        ref var o = ref _orders[s];
+        ref var o = ref Slot(s);
         return new OrderInfo(
             o.Id, o.Account, o.Market, o.Outcome, o.Side, o.OwnPrice, o.BookPrice, o.Original, o.Remaining, o.Filled,
             o.Reserved, o.Notional, o.TimeInForce, o.Expiration, o.PostOnly);

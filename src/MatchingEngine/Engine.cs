@@ -31,10 +31,15 @@ public sealed partial class Engine
     private MarketState?[] _markets;
 
     // Orders: pooled slots with a free list, and the id index.
-    private OrderSlot[] _orders;
+    // The order pool in chunks of 1,024 slots (53 KB, under the large-object threshold): growing it adds a chunk, where
+    // one array doubling copied every slot at once (13.6 MB at 262,144 open orders, a 25-40 ms stall under load).
+    private const int OrderChunkShift = 10;
+    private const int OrderChunkMask = (1 << OrderChunkShift) - 1;
+    private OrderSlot[][] _orderChunks;
+    private int _orderChunkCount;
     private int _freeOrder;
     private int _orderHighWater;
-    private readonly Dictionary<long, int> _orderIndex;
+    private readonly ShardedMap<long, int> _orderIndex;
 
     // GTD expiry: a binary min-heap of (expiration, order id), entries checked lazily when popped.
     private long[] _heapExpiration;
@@ -88,8 +93,13 @@ public sealed partial class Engine
         _markets = new MarketState?[16];
 
         var orders = Math.Max(16, options.InitialOrderCapacity);
-        _orders = new OrderSlot[orders];
-        _orderIndex = new Dictionary<long, int>(orders);
+        _orderChunks = new OrderSlot[Math.Max(4, (orders + OrderChunkMask) >> OrderChunkShift)][];
+        while (_orderChunkCount << OrderChunkShift < orders)
+        {
+            AddOrderChunk();
+        }
+
+        _orderIndex = new ShardedMap<long, int>(orders);
         _freeOrder = -1;
 
         // Entries of GTD orders that left the book early stay until their time comes, so size the heap like the pool.

@@ -1,9 +1,6 @@
-using Polysim.ClobApi.Projections;
+namespace Polysim.MatchingEngine.Tests.Collections;
 
-namespace Polysim.ClobApi.Tests.Projections;
-
-/// <summary>The sharded map behind the order projection's indexes.</summary>
-[Trait("Mode", "Embedded")]
+/// <summary>The sharded map behind the engine's open-order index and the order projection's indexes.</summary>
 public sealed class ShardedMapTests
 {
     [Fact]
@@ -58,5 +55,23 @@ public sealed class ShardedMapTests
 
         Assert.True(worst < 0.06, $"one insert grew the map by {worst:P1} of its entries");
         Assert.Equal(1_000_000, map.Count);
+    }
+
+    [Fact]
+    public void A_map_sized_up_front_holds_that_many_keys_without_growing()
+    {
+        var map = new ShardedMap<long, int>(1 << 16);
+        var capacity = map.Capacity;
+        Assert.True(capacity >= 1 << 16, $"capacity {capacity}");
+        Assert.True(capacity < 3 << 16, $"capacity {capacity}");
+        for (var key = 0; key < 40_000; key++)
+        {
+            map.Add(key, key);
+        }
+
+        // Shards hold binomially varying shares (about ±4 % here), which the ×1 ladder's room leaves space for.
+        Assert.Equal(capacity, map.Capacity);
+        Assert.True(map.ContainsKey(39_999));
+        Assert.Throws<ArgumentException>(() => map.Add(7, 7));
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Polysim.ClobApi.Projections;
+namespace Polysim.MatchingEngine;
 
 /// <summary>A hash map split into shards that resize at different moments, so that no single insert copies the whole map.</summary>
 /// <remarks>
@@ -9,9 +9,10 @@ namespace Polysim.ClobApi.Projections;
 /// thread and every request queued behind it. Here 64 shards each hold about 1/64 of the keys; a mixing hash picks the
 /// shard, so shard sizes drift apart like random counts, and the shards start from four capacities that the runtime's
 /// growth keeps on four separate ladders of sizes, so their doublings fall at different moments and each copies 1/64 of
-/// the map. Not thread-safe; enumeration is not offered (nothing relies on an order of keys).
+/// the map. Deterministic for a deterministic comparer (the engine's order index). Not thread-safe; enumeration is not
+/// offered, so nothing can come to rely on an order of keys.
 /// </remarks>
-internal sealed class ShardedMap<TKey, TValue>
+public sealed class ShardedMap<TKey, TValue>
     where TKey : notnull
 {
     private const int ShardBits = 6;
@@ -25,11 +26,22 @@ internal sealed class ShardedMap<TKey, TValue>
 
     /// <summary>An empty map comparing keys with <paramref name="comparer"/> (the default comparer when null).</summary>
     public ShardedMap(IEqualityComparer<TKey>? comparer = null)
+        : this(0, comparer)
     {
+    }
+
+    /// <summary>An empty map with room for about <paramref name="capacity"/> keys before any shard grows.</summary>
+    public ShardedMap(int capacity, IEqualityComparer<TKey>? comparer = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _comparer = comparer ?? EqualityComparer<TKey>.Default;
+        var perShard = capacity >> ShardBits;
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new Dictionary<TKey, TValue>(StartingCapacities[i % StartingCapacities.Length], _comparer);
+            // Above the ladders' starting points, spread the shards over one doubling (×1, ×1.25, ×1.5, ×1.75) instead.
+            var ladder = i % StartingCapacities.Length;
+            var start = Math.Max(StartingCapacities[ladder], perShard + (perShard * ladder / StartingCapacities.Length));
+            _shards[i] = new Dictionary<TKey, TValue>(start, _comparer);
         }
     }
 
@@ -68,6 +80,12 @@ internal sealed class ShardedMap<TKey, TValue>
     {
         set => Shard(key)[key] = value;
     }
+
+    /// <summary>Adds a key that must be absent.</summary>
+    public void Add(TKey key, TValue value) => Shard(key).Add(key, value);
+
+    /// <summary>Whether a key is present.</summary>
+    public bool ContainsKey(TKey key) => Shard(key).ContainsKey(key);
 
     /// <summary>The value of a key, if present.</summary>
     public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => Shard(key).TryGetValue(key, out value);
