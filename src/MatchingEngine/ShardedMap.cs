@@ -22,7 +22,8 @@ public sealed class ShardedMap<TKey, TValue>
     private static readonly int[] StartingCapacities = [17, 23, 29, 71];
 
     private readonly Dictionary<TKey, TValue>[] _shards = new Dictionary<TKey, TValue>[1 << ShardBits];
-    private readonly IEqualityComparer<TKey> _comparer;
+    // Null for the default comparer, so that a value-type key's hash is a direct (devirtualized) call, as in a Dictionary.
+    private readonly IEqualityComparer<TKey>? _comparer;
 
     /// <summary>An empty map comparing keys with <paramref name="comparer"/> (the default comparer when null).</summary>
     public ShardedMap(IEqualityComparer<TKey>? comparer = null)
@@ -34,7 +35,7 @@ public sealed class ShardedMap<TKey, TValue>
     public ShardedMap(int capacity, IEqualityComparer<TKey>? comparer = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        _comparer = comparer ?? EqualityComparer<TKey>.Default;
+        _comparer = comparer is null || ReferenceEquals(comparer, EqualityComparer<TKey>.Default) ? null : comparer;
         var perShard = capacity >> ShardBits;
         for (var i = 0; i < _shards.Length; i++)
         {
@@ -102,7 +103,7 @@ public sealed class ShardedMap<TKey, TValue>
     private Dictionary<TKey, TValue> Shard(TKey key)
     {
         // The murmur3 finalizer: sequential keys (engine ids hash to themselves) land on shards as if at random.
-        var h = (uint)_comparer.GetHashCode(key);
+        var h = (uint)(_comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : _comparer.GetHashCode(key));
         h ^= h >> 16;
         h *= 0x85EBCA6B;
         h ^= h >> 13;
