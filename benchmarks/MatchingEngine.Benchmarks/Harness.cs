@@ -286,7 +286,7 @@ internal static class Harness
         double perGrown = (grown - emptyDefault) / (double)count;
         double perGtd = (grownGtd - emptyDefault) / (double)count;
         Console.WriteLine($"  pre-sized pool (InitialOrderCapacity = {count:N0}): {perPresized:F1} B/order  (target ≤ 192 B: {Verdict(perPresized <= 192)}; of which reserved up front by the empty pre-sized engine: {(presizedEmpty - emptyDefault) / (double)count:F1} B)");
-        Console.WriteLine($"  default pool (16,384 slots, doubling):          {perGrown:F1} B/order  (target ≤ 192 B: {Verdict(perGrown <= 192)})");
+        Console.WriteLine($"  default pool (16,384 slots, growing by chunks): {perGrown:F1} B/order  (target ≤ 192 B: {Verdict(perGrown <= 192)})");
         Console.WriteLine($"  default pool, all orders GTD (+ expiry heap):   {perGtd:F1} B/order");
         Console.WriteLine($"  fixed per market (levels + bitsets):            {(marketsOnly - noMarkets) / 8.0 / 1024:F0} KiB (the same at every tick size)");
         Console.WriteLine($"  OrderSlot struct size:                          {System.Runtime.CompilerServices.Unsafe.SizeOf<OrderSlot>()} B");

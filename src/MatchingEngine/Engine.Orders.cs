@@ -871,7 +871,7 @@ public sealed partial class Engine
     {
         if (_orderChunkCount == _orderChunks.Length)
         {
-            // The directory holds one reference per 1,024 slots: 8 KB at a million orders.
+            // The directory holds one reference per 512 slots: 16 KB at a million orders.
             Array.Resize(ref _orderChunks, _orderChunks.Length * 2);
         }
 
