@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Polysim.ClobApi.Hosting;
 using Polysim.ClobApi.Polymarket.Crypto;
+using Polysim.MatchingEngine;
 
 namespace Polysim.ClobApi.Polymarket.Trading;
 
@@ -45,7 +46,9 @@ public sealed class PolyKeyStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PolyCredential> _byKey = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Address, string Nonce), PolyCredential> _byIdentity = [];
-    private readonly Dictionary<long, string> _orderOwners = [];
+    // One entry per order placed through the Polymarket API, kept for good (trades outlive the order history): sharded
+    // so that its growth never copies the whole map inside one command, holding the credential's own key string.
+    private readonly ShardedMap<long, string> _orderOwners = new();
 
     /// <summary>How many live keys exist.</summary>
     public int Count
@@ -141,7 +144,9 @@ public sealed class PolyKeyStore
 
                     break;
                 case PolyOrderOwned r:
-                    _orderOwners[r.OrderId] = r.ApiKey;
+                    _orderOwners[r.OrderId] = _byKey.TryGetValue(r.ApiKey, out var owner) && owner.ApiKey == r.ApiKey
+                        ? owner.ApiKey
+                        : r.ApiKey;
                     break;
                 default:
                     break;
