@@ -45,7 +45,8 @@ public sealed class CommittedTailTests
     [Fact]
     public void Batches_the_reader_has_passed_are_released_and_make_room_for_new_ones()
     {
-        var tail = new CommittedTail(capacityBytes: 6);
+        // Room for two framed three-byte records (6 bytes of frame each).
+        var tail = new CommittedTail(capacityBytes: 2 * (JournalBatch.HeaderBytes + 3));
         Assert.True(Add(tail, 1, "aaa"));
         Assert.True(Add(tail, 2, "bbb"));
 
@@ -74,8 +75,10 @@ public sealed class CommittedTailTests
     public void The_copies_do_not_change_when_the_journal_reuses_its_buffers()
     {
         var tail = new CommittedTail();
-        var buffer = "xyz"u8.ToArray();
-        tail.Add(7, [(short)JournalRecordType.EngineCommand], [1], [3], buffer);
+        var buffer = new byte[JournalBatch.HeaderBytes + 3];
+        JournalBatch.WriteHeader(buffer, JournalRecordType.EngineCommand, 3);
+        "xyz"u8.CopyTo(buffer.AsSpan(JournalBatch.HeaderBytes));
+        tail.Add(7, 1, buffer);
         buffer.AsSpan().Fill((byte)'!');
 
         Assert.Equal(["7:xyz"], Read(tail, 7, 1));
@@ -83,19 +86,16 @@ public sealed class CommittedTailTests
 
     private static bool Add(CommittedTail tail, long first, params string[] payloads)
     {
-        var types = new List<short>();
-        var starts = new List<int>();
-        var lengths = new List<int>();
         var bytes = new List<byte>();
         foreach (var payload in payloads)
         {
-            types.Add((short)JournalRecordType.HostRecord);
-            starts.Add(bytes.Count + 1);
-            lengths.Add(payload.Length);
+            var header = new byte[JournalBatch.HeaderBytes];
+            JournalBatch.WriteHeader(header, JournalRecordType.HostRecord, payload.Length);
+            bytes.AddRange(header);
             bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(payload));
         }
 
-        return tail.Add(first, types, starts, lengths, bytes.ToArray());
+        return tail.Add(first, payloads.Length, bytes.ToArray());
     }
 
     private static List<string> Read(CommittedTail tail, long from, int max)

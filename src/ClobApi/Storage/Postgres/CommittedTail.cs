@@ -38,12 +38,11 @@ public sealed class CommittedTail
         }
     }
 
-    /// <summary>Keeps a copy of a committed batch whose first record has position <paramref name="first"/>; records are
-    /// <paramref name="types"/>[i] with payload <paramref name="payloads"/>[starts[i] − 1, + lengths[i]).</summary>
+    /// <summary>Keeps a copy of a committed batch of <paramref name="count"/> records, the first at position
+    /// <paramref name="first"/>, framed as in a journal row (<see cref="JournalBatch"/>).</summary>
     /// <returns>False when the tail was full and the batch was not kept.</returns>
-    public bool Add(long first, List<short> types, List<int> starts, List<int> lengths, ReadOnlySpan<byte> payloads)
+    public bool Add(long first, int count, ReadOnlySpan<byte> payloads)
     {
-        var count = types.Count;
         if (count == 0)
         {
             return true;
@@ -63,11 +62,15 @@ public sealed class CommittedTail
         var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, payloads.Length));
         var meta = ArrayPool<int>.Shared.Rent(count * 3);
         payloads.CopyTo(bytes);
-        for (var i = 0; i < count; i++)
+        var reader = JournalBatch.Read(payloads, count);
+        var at = 0;
+        for (var i = 0; reader.Next(out var type, out var record); i++)
         {
-            meta[3 * i] = types[i];
-            meta[(3 * i) + 1] = starts[i] - 1;
-            meta[(3 * i) + 2] = lengths[i];
+            at += JournalBatch.HeaderBytes;
+            meta[3 * i] = (int)type;
+            meta[(3 * i) + 1] = at;
+            meta[(3 * i) + 2] = record.Length;
+            at += record.Length;
         }
 
         var batch = new Batch(first, count, bytes, payloads.Length, meta);

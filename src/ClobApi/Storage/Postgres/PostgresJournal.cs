@@ -22,14 +22,14 @@ public sealed class PostgresJournal : IRecoverableJournal
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
-    private readonly List<short> _types = [];
-    private readonly List<int> _starts = [];
-    private readonly List<int> _lengths = [];
+    private int _records;
     private NpgsqlParameter<long> _first = new();
     private NpgsqlParameter<int> _count = new();
     private NpgsqlParameter<ReadOnlyMemory<byte>> _payloads = new();
     private NpgsqlCommand? _insert;
+    // The batch's first checkpoint record: its index among the batch's records and its payload's offset in the buffer.
     private int _checkpoint = -1;
+    private int _checkpointOffset;
     private byte[] _buffer = new byte[64 * 1024];
     private int _used;
     private long _nextPosition = 1;
@@ -74,9 +74,7 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// <inheritdoc />
     public void Replay(Action<JournalRecordType, ReadOnlySpan<byte>> apply)
     {
-        _types.Clear();
-        _starts.Clear();
-        _lengths.Clear();
+        _records = 0;
         _checkpoint = -1;
         _used = 0;
         try
@@ -140,12 +138,11 @@ public sealed class PostgresJournal : IRecoverableJournal
         payload.CopyTo(_buffer.AsSpan(_used));
         if (type == JournalRecordType.Checkpoint && _checkpoint < 0)
         {
-            _checkpoint = _types.Count;
+            _checkpoint = _records;
+            _checkpointOffset = _used;
         }
 
-        _types.Add((short)type);
-        _starts.Add(_used + 1);
-        _lengths.Add(payload.Length);
+        _records++;
         _used += payload.Length;
     }
 
@@ -153,7 +150,7 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// <exception cref="IOException">PostgreSQL refused or could not be reached; none of the batch was written.</exception>
     public void Commit()
     {
-        if (_types.Count == 0)
+        if (_records == 0)
         {
             return;
         }
@@ -181,8 +178,8 @@ public sealed class PostgresJournal : IRecoverableJournal
                 }
             }
 
-            Tail.Add(_nextPosition, _types, _starts, _lengths, _buffer.AsSpan(0, _used));
-            _nextPosition += _types.Count;
+            Tail.Add(_nextPosition, _records, _buffer.AsSpan(0, _used));
+            _nextPosition += _records;
             _available = true;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
@@ -195,9 +192,7 @@ public sealed class PostgresJournal : IRecoverableJournal
         }
         finally
         {
-            _types.Clear();
-            _starts.Clear();
-            _lengths.Clear();
+            _records = 0;
             _checkpoint = -1;
             _used = 0;
         }
@@ -209,7 +204,7 @@ public sealed class PostgresJournal : IRecoverableJournal
     {
         var insert = _insert ??= PrepareInsert(_connection = _dataSource.OpenConnection());
         _first.TypedValue = _nextPosition;
-        _count.TypedValue = _types.Count;
+        _count.TypedValue = _records;
         _payloads.TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used);
         if (_checkpoint < 0)
         {
@@ -226,11 +221,11 @@ public sealed class PostgresJournal : IRecoverableJournal
     /// PostgreSQL runs as one implicit transaction (rare: clean stops only, so it is not prepared).</summary>
     private void CommitWithSnapshot(NpgsqlConnection connection)
     {
-        var offset = _starts[_checkpoint] - 1;
+        var offset = _checkpointOffset;
         using var batch = new NpgsqlBatch(connection);
         var journal = new NpgsqlBatchCommand(InsertSql);
         journal.Parameters.Add(new NpgsqlParameter<long>("", _nextPosition));
-        journal.Parameters.Add(new NpgsqlParameter<int>("", _types.Count));
+        journal.Parameters.Add(new NpgsqlParameter<int>("", _records));
         journal.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("", NpgsqlDbType.Bytea) { TypedValue = new ReadOnlyMemory<byte>(_buffer, 0, _used) });
         batch.BatchCommands.Add(journal);
         var snapshot = new NpgsqlBatchCommand("INSERT INTO snapshots (position, engine_sequence, state_hash, taken_at) VALUES ($1, $2, $3, now())");
