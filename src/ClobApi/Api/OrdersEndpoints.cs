@@ -357,13 +357,8 @@ public static class OrdersEndpoints
             var page = new List<OrderView>(Math.Min(limit, 64));
             long last = 0;
             var more = false;
-            foreach (var order in state.Orders.ListWallet(wallet, before))
+            foreach (var order in state.Orders.ListWallet(wallet, before, new OrderFilter(status, side, market)))
             {
-                if ((status is { } s && order.Status != s) || (side is { } sd && order.Side != sd) || (market is { } mk && order.Market != mk))
-                {
-                    continue;
-                }
-
                 if (page.Count == limit)
                 {
                     more = true;

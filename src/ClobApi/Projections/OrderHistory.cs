@@ -37,97 +37,124 @@ public readonly record struct OrderFill(
     long TradeId, long TimestampMs, int Price, long Size, long Fee, bool FeeInShares, long Cash, bool IsMaker, Polysim.MatchingEngine.MatchType MatchType);
 
 /// <summary>Everything known about one order: what was asked, where it stands, and its fills.</summary>
-/// <remarks>Mutable, owned by <see cref="OrderHistory"/> on the engine thread; copy what you need before leaving it.</remarks>
+/// <remarks>A snapshot taken by <see cref="OrderHistory"/> when asked; the history keeps its orders as values, not as these
+/// objects, and a snapshot does not follow later changes.</remarks>
 public sealed class OrderRecord
 {
-    // Every object a kept order holds is copied into gen 2 by the GC and dies there: the first fill is kept inline (most
-    // orders that fill at all fill once) and a list is made only for a second one.
-    private OrderFill _firstFill;
-    private List<OrderFill>? _moreFills;
+    private readonly OrderFill _firstFill;
+    private readonly OrderFill[]? _moreFills;
+    private readonly OrderKey _key;
+    private string? _publicId;
 
-    internal OrderRecord(long engineId, string publicId)
+    internal OrderRecord(in OrderRow row, string tokenId, string orderType, string? clientOrderId, OrderFill[]? moreFills)
     {
-        EngineId = engineId;
-        PublicId = publicId;
+        _firstFill = row.FirstFill;
+        _moreFills = moreFills;
+        _key = row.Key;
+        EngineId = row.EngineId;
+        AccountId = row.AccountId;
+        WalletId = row.WalletId;
+        Market = row.Market;
+        TokenId = tokenId;
+        ClientOrderId = clientOrderId;
+        OrderType = orderType;
+        Outcome = row.Outcome;
+        Side = row.Side;
+        Price = row.Price;
+        Quantity = row.Quantity;
+        Budget = row.Budget;
+        TimeInForce = row.TimeInForce;
+        PostOnly = row.PostOnly;
+        ExpirationMs = row.ExpirationMs;
+        CreatedAtMs = row.CreatedAtMs;
+        UpdatedAtMs = row.UpdatedAtMs;
+        Status = row.Status;
+        CancelReason = row.HasCancelReason ? row.CancelReason : null;
+        Filled = row.Filled;
+        Remaining = row.Remaining;
+        Notional = row.Notional;
+        Cash = row.Cash;
+        Fees = row.Fees;
+        FillCount = row.FillCount;
     }
 
     /// <summary>Engine order id.</summary>
     public long EngineId { get; }
 
-    /// <summary>Public id ("0x" + 64 hex).</summary>
-    public string PublicId { get; }
+    /// <summary>Public id ("0x" + 64 lowercase hex).</summary>
+    public string PublicId => _publicId ??= _key.ToString();
 
     /// <summary>Owning account, or -1 when the order was placed without an <see cref="OrderSubmitted"/> record (system orders).</summary>
-    public int AccountId { get; internal set; } = -1;
+    public int AccountId { get; }
 
     /// <summary>Wallet (engine account) it trades for.</summary>
-    public int WalletId { get; internal set; }
+    public int WalletId { get; }
 
     /// <summary>Engine market id.</summary>
-    public int Market { get; internal set; }
+    public int Market { get; }
 
     /// <summary>Token id the client named (uint256 decimal); empty for orders placed without metadata (look it up by market).</summary>
-    public string TokenId { get; internal set; } = string.Empty;
+    public string TokenId { get; }
 
     /// <summary>Client order id, or null.</summary>
-    public string? ClientOrderId { get; internal set; }
+    public string? ClientOrderId { get; }
 
     /// <summary>"limit" or "market".</summary>
-    public string OrderType { get; internal set; } = "limit";
+    public string OrderType { get; }
 
     /// <summary>YES or NO token.</summary>
-    public Outcome Outcome { get; internal set; }
+    public Outcome Outcome { get; }
 
     /// <summary>BUY or SELL.</summary>
-    public Side Side { get; internal set; }
+    public Side Side { get; }
 
     /// <summary>Own-token limit price (1e-4).</summary>
-    public int Price { get; internal set; }
+    public int Price { get; }
 
     /// <summary>Size in micro-shares; for a budget BUY, what the budget buys at the limit until it finishes, then what it bought.</summary>
-    public long Quantity { get; internal set; }
+    public long Quantity { get; }
 
     /// <summary>Micro-USDC budget of a BUY sized as an amount, else 0.</summary>
-    public long Budget { get; internal set; }
+    public long Budget { get; }
 
     /// <summary>GTC, GTD, FOK or FAK.</summary>
-    public TimeInForce TimeInForce { get; internal set; }
+    public TimeInForce TimeInForce { get; }
 
     /// <summary>Whether it was post-only.</summary>
-    public bool PostOnly { get; internal set; }
+    public bool PostOnly { get; }
 
     /// <summary>GTD expiration, Unix ms; 0 for none.</summary>
-    public long ExpirationMs { get; internal set; }
+    public long ExpirationMs { get; }
 
     /// <summary>Submission time, Unix ms.</summary>
-    public long CreatedAtMs { get; internal set; }
+    public long CreatedAtMs { get; }
 
     /// <summary>Time of the last change, Unix ms.</summary>
-    public long UpdatedAtMs { get; internal set; }
+    public long UpdatedAtMs { get; }
 
     /// <summary>Where it stands.</summary>
-    public OrderStatus Status { get; internal set; }
+    public OrderStatus Status { get; }
 
     /// <summary>Why it left the book, for <see cref="OrderStatus.Cancelled"/> and <see cref="OrderStatus.Expired"/>.</summary>
-    public CancelReason? CancelReason { get; internal set; }
+    public CancelReason? CancelReason { get; }
 
     /// <summary>Micro-shares filled.</summary>
-    public long Filled { get; internal set; }
+    public long Filled { get; }
 
     /// <summary>Micro-shares still open (0 once finished).</summary>
-    public long Remaining { get; internal set; }
+    public long Remaining { get; }
 
     /// <summary>Σ fill size × own price, in 1e-10 USDC.</summary>
-    public Int128 Notional { get; internal set; }
+    public Int128 Notional { get; }
 
     /// <summary>Σ micro-USDC paid (BUY) or received net of fees (SELL).</summary>
-    public long Cash { get; internal set; }
+    public long Cash { get; }
 
     /// <summary>Σ taker fees: micro-shares for a BUY, micro-USDC for a SELL.</summary>
-    public long Fees { get; internal set; }
+    public long Fees { get; }
 
     /// <summary>How many fills the order has had (<see cref="Fills"/> keeps at most <see cref="OrderHistory.MaxFillsPerOrder"/>).</summary>
-    public int FillCount { get; internal set; }
+    public int FillCount { get; }
 
     /// <summary>The first fills, oldest first.</summary>
     public IReadOnlyList<OrderFill> Fills => FillCount switch
@@ -138,21 +165,53 @@ public sealed class OrderRecord
     };
 
     /// <summary>Whether the order can no longer trade.</summary>
-    public bool IsFinished => Status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Expired;
+    public bool IsFinished => OrderRow.Finished(Status);
+}
 
-    internal void AddFill(in OrderFill fill)
-    {
-        if (FillCount == 0)
-        {
-            _firstFill = fill;
-        }
-        else if (FillCount < OrderHistory.MaxFillsPerOrder)
-        {
-            (_moreFills ??= []).Add(fill);
-        }
+/// <summary>Which of a wallet's orders <see cref="OrderHistory.ListWallet"/> yields; an unset field matches every order.</summary>
+/// <param name="Status">Only orders in this status.</param>
+/// <param name="Side">Only this side.</param>
+/// <param name="Market">Only this engine market.</param>
+/// <param name="OpenOnly">Only orders that can still trade.</param>
+public readonly record struct OrderFilter(OrderStatus? Status = null, Side? Side = null, int? Market = null, bool OpenOnly = false);
 
-        FillCount++;
-    }
+/// <summary>How <see cref="OrderHistory"/> keeps one order: a value with no references, stored inline in a chunk.</summary>
+/// <remarks>Strings live beside it (token and order type interned, client order ids in a map of their own, rare), so the
+/// collector has no object per kept order to trace or to copy from generation to generation.</remarks>
+internal struct OrderRow
+{
+    public OrderKey Key;
+    public Int128 Notional;
+    public OrderFill FirstFill;
+    public long EngineId;
+    public long Quantity;
+    public long Budget;
+    public long ExpirationMs;
+    public long CreatedAtMs;
+    public long UpdatedAtMs;
+    public long Filled;
+    public long Remaining;
+    public long Cash;
+    public long Fees;
+    public int AccountId;
+    public int WalletId;
+    public int Market;
+    public int Price;
+    public int FillCount;
+    public short Token;
+    public short OrderType;
+    public OrderStatus Status;
+    public Outcome Outcome;
+    public Side Side;
+    public TimeInForce TimeInForce;
+    public CancelReason CancelReason;
+    public bool HasCancelReason;
+    public bool PostOnly;
+    public bool HasClientOrderId;
+
+    public readonly bool IsFinished => Finished(Status);
+
+    public static bool Finished(OrderStatus status) => status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Expired;
 }
 
 /// <summary>Every order the host has seen, open or finished, with its fills: the source of the order query routes.</summary>
@@ -163,6 +222,9 @@ public sealed class OrderRecord
 /// <see cref="MaxFinishedPerWallet"/> finished orders (a system wallet <see cref="MaxFinishedPerSystemWallet"/>; the oldest-finished are forgotten first, which frees their client order
 /// ids), and each order keeps its first <see cref="MaxFillsPerOrder"/> fills while its totals count every fill. Eviction
 /// depends only on the event stream, so replay forgets exactly the same orders.
+/// <para>Orders are kept as <see cref="OrderRow"/> values in chunks under the large-object threshold, indexed by slot: measured
+/// under load, an object per order (and its 66-character id string) made up nearly all of what each young collection
+/// copied, and so most of its pause. Readers get <see cref="OrderRecord"/> snapshots.</para>
 /// </remarks>
 public sealed class OrderHistory
 {
@@ -175,33 +237,52 @@ public sealed class OrderHistory
     /// <summary>Fills kept per order.</summary>
     public const int MaxFillsPerOrder = 500;
 
+    // Declared before RowsPerChunk, which reads it: static fields initialize in declaration order.
+    private static readonly int ChunkShift = System.Numerics.BitOperations.Log2((uint)(80_000 / System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRow>()));
+
+    /// <summary>Rows per chunk: a power of two keeping a chunk under the 85,000-byte large-object threshold.</summary>
+    internal static readonly int RowsPerChunk = 1 << ChunkShift;
+
+    private readonly List<OrderRow[]> _chunks = [];
+    private readonly Stack<int> _freeSlots = new();
+    private int _freshSlot;
+
     // Sharded: these reach hundreds of thousands of orders, and a plain dictionary's doubling stalls the engine thread.
-    private readonly ShardedMap<long, OrderRecord> _byEngineId = new();
-    private readonly ShardedMap<string, OrderRecord> _byPublicId = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ShardedMap<(int Account, string ClientOrderId), OrderRecord> _byClientId = new();
+    private readonly ShardedMap<long, int> _slotByEngineId = new();
+    private readonly ShardedMap<OrderKey, int> _slotByKey = new();
+    private readonly ShardedMap<(int Account, string ClientOrderId), long> _byClientId = new();
+    private readonly ShardedMap<long, string> _clientOrderIds = new();
+    private readonly ShardedMap<long, List<OrderFill>> _moreFills = new();
     private readonly Dictionary<int, OrderIdList> _byWallet = [];
-    private readonly Dictionary<string, string> _tokenIds = [];
     private readonly Dictionary<int, Queue<long>> _finishedByWallet = [];
+    private readonly Dictionary<string, short> _internIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _interned = [];
     private OrderSubmitted? _pending;
 
     /// <summary>How many orders are kept.</summary>
-    public int Count => _byEngineId.Count;
+    public int Count => _slotByEngineId.Count;
 
     /// <summary>Takes the metadata of the order the next <c>PlaceOrder</c> command places.</summary>
     public void Submit(OrderSubmitted submitted) => _pending = submitted;
 
     /// <summary>An order by engine id.</summary>
-    public OrderRecord? Find(long engineId) => _byEngineId.GetValueOrDefault(engineId);
+    public OrderRecord? Find(long engineId) =>
+        _slotByEngineId.TryGetValue(engineId, out var slot) ? Snapshot(in Row(slot)) : null;
 
-    /// <summary>An order by public id (case-insensitive hex).</summary>
-    public OrderRecord? FindByPublicId(string publicId) => _byPublicId.GetValueOrDefault(publicId);
+    /// <summary>An order by public id (hex of either case).</summary>
+    public OrderRecord? FindByPublicId(string publicId) =>
+        OrderKey.TryParse(publicId, out var key) && _slotByKey.TryGetValue(key, out var slot) ? Snapshot(in Row(slot)) : null;
+
+    /// <summary>Whether an order with this public id is kept.</summary>
+    public bool ContainsPublicId(string publicId) => OrderKey.TryParse(publicId, out var key) && _slotByKey.ContainsKey(key);
 
     /// <summary>The order an account bound a client order id to, if still kept.</summary>
     public OrderRecord? FindByClientOrderId(int accountId, string clientOrderId) =>
-        _byClientId.GetValueOrDefault((accountId, clientOrderId));
+        _byClientId.TryGetValue((accountId, clientOrderId), out var engineId) ? Find(engineId) : null;
 
-    /// <summary>A wallet's orders, newest first, starting below engine id <paramref name="before"/>.</summary>
-    public IEnumerable<OrderRecord> ListWallet(int walletId, long before = long.MaxValue)
+    /// <summary>A wallet's orders, newest first, starting below engine id <paramref name="before"/>; only those the filter
+    /// lets through are snapshot.</summary>
+    public IEnumerable<OrderRecord> ListWallet(int walletId, long before = long.MaxValue, OrderFilter filter = default)
     {
         if (!_byWallet.TryGetValue(walletId, out var ids))
         {
@@ -210,9 +291,15 @@ public sealed class OrderHistory
 
         foreach (var id in ids.Below(before))
         {
-            yield return _byEngineId.TryGetValue(id, out var order)
-                ? order
-                : throw new InvalidOperationException($"Order {id} is listed for wallet {walletId} but not kept.");
+            if (!_slotByEngineId.TryGetValue(id, out var slot))
+            {
+                throw new InvalidOperationException($"Order {id} is listed for wallet {walletId} but not kept.");
+            }
+
+            if (Matches(in Row(slot), filter))
+            {
+                yield return Snapshot(in Row(slot));
+            }
         }
     }
 
@@ -238,9 +325,9 @@ public sealed class OrderHistory
                     Accept(command, e, meta);
                     break;
                 case EventKind.OrderRested:
-                    if (Find(e.OrderId) is { } rested && rested.Budget > 0)
+                    if (_slotByEngineId.TryGetValue(e.OrderId, out var rested) && Row(rested).Budget > 0)
                     {
-                        rested.Quantity = e.Size;
+                        Row(rested).Quantity = e.Size;
                     }
 
                     break;
@@ -248,13 +335,14 @@ public sealed class OrderHistory
                     OnTrade(e);
                     break;
                 case EventKind.OrderFilled:
-                    if (Find(e.OrderId) is { } filled)
+                    if (_slotByEngineId.TryGetValue(e.OrderId, out var filledSlot))
                     {
+                        ref var filled = ref Row(filledSlot);
                         filled.Remaining = e.Remaining;
                         filled.UpdatedAtMs = e.Timestamp;
                         if (e.Remaining == 0)
                         {
-                            Finish(filled, OrderStatus.Filled, null, e.Timestamp);
+                            Finish(ref filled, OrderStatus.Filled, null, e.Timestamp);
                         }
                         else
                         {
@@ -264,9 +352,10 @@ public sealed class OrderHistory
 
                     break;
                 case EventKind.OrderReduced:
-                    if (Find(e.OrderId) is { } reduced)
+                    if (_slotByEngineId.TryGetValue(e.OrderId, out var reducedSlot))
                     {
                         // The engine's size shrinks with the remainder, so size = filled + remaining still holds.
+                        ref var reduced = ref Row(reducedSlot);
                         reduced.Quantity -= e.Size;
                         reduced.Remaining = e.Remaining;
                         reduced.UpdatedAtMs = e.Timestamp;
@@ -274,16 +363,16 @@ public sealed class OrderHistory
 
                     break;
                 case EventKind.OrderCancelled:
-                    if (Find(e.OrderId) is { } cancelled)
+                    if (_slotByEngineId.TryGetValue(e.OrderId, out var cancelled))
                     {
-                        Finish(cancelled, OrderStatus.Cancelled, e.Reason, e.Timestamp);
+                        Finish(ref Row(cancelled), OrderStatus.Cancelled, e.Reason, e.Timestamp);
                     }
 
                     break;
                 case EventKind.OrderExpired:
-                    if (Find(e.OrderId) is { } expired)
+                    if (_slotByEngineId.TryGetValue(e.OrderId, out var expired))
                     {
-                        Finish(expired, OrderStatus.Expired, CancelReason.Expired, e.Timestamp);
+                        Finish(ref Row(expired), OrderStatus.Expired, CancelReason.Expired, e.Timestamp);
                     }
 
                     break;
@@ -293,11 +382,47 @@ public sealed class OrderHistory
         }
     }
 
+    /// <summary>Drops <paramref name="engineId"/> if it has finished: for a state that keeps no history, such as the
+    /// projection writer's shadow once the order's last row is written (a finished order never changes again).</summary>
+    public void ForgetIfFinished(long engineId)
+    {
+        if (_slotByEngineId.TryGetValue(engineId, out var slot) && Row(slot).IsFinished)
+        {
+            Forget(engineId);
+        }
+    }
+
+    private ref OrderRow Row(int slot) => ref _chunks[slot >> ChunkShift][slot & (RowsPerChunk - 1)];
+
+    private OrderRecord Snapshot(in OrderRow row)
+    {
+        OrderFill[]? more = null;
+        if (row.FillCount > 1 && _moreFills.TryGetValue(row.EngineId, out var list))
+        {
+            more = [.. list];
+        }
+
+        var clientOrderId = row.HasClientOrderId ? _clientOrderIds.GetValueOrDefault(row.EngineId) : null;
+        return new OrderRecord(in row, row.Token < 0 ? string.Empty : _interned[row.Token], _interned[row.OrderType], clientOrderId, more);
+    }
+
+    private static bool Matches(in OrderRow row, OrderFilter filter) =>
+        (filter.Status is not { } status || row.Status == status)
+        && (filter.Side is not { } side || row.Side == side)
+        && (filter.Market is not { } market || row.Market == market)
+        && (!filter.OpenOnly || !row.IsFinished);
+
     private void Accept(in Command command, in EngineEvent e, OrderSubmitted? meta)
     {
-        var publicId = meta?.PublicId ?? PublicIds.Order(e.OrderId);
-        var order = new OrderRecord(e.OrderId, publicId)
+        var key = meta?.PublicId is { } given
+            ? OrderKey.TryParse(given, out var parsed) ? parsed : throw new InvalidOperationException($"Order {e.OrderId}'s public id '{given}' is not 0x + 64 hex digits.")
+            : PublicIds.OrderKey(e.OrderId);
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
+        ref var row = ref Row(slot);
+        row = new OrderRow
         {
+            Key = key,
+            EngineId = e.OrderId,
             AccountId = meta?.AccountId ?? -1,
             WalletId = e.Account,
             Market = e.Market,
@@ -310,63 +435,107 @@ public sealed class OrderHistory
             TimeInForce = e.TimeInForce,
             PostOnly = command.PostOnly,
             ExpirationMs = command.Expiration,
-            TokenId = meta?.TokenId is { } token ? Intern(token) : string.Empty,
-            ClientOrderId = meta?.ClientOrderId,
-            OrderType = meta?.OrderType ?? "limit",
+            Token = meta?.TokenId is { } token ? Intern(token) : (short)-1,
+            OrderType = Intern(meta?.OrderType ?? "limit"),
             CreatedAtMs = meta?.CreatedAtMs ?? e.Timestamp,
             UpdatedAtMs = e.Timestamp,
             Status = OrderStatus.Open,
         };
-        _byEngineId[order.EngineId] = order;
-        _byPublicId[order.PublicId] = order;
-        if (order.ClientOrderId is { } clientId && order.AccountId >= 0)
+        _slotByEngineId[e.OrderId] = slot;
+        _slotByKey[key] = slot;
+        if (meta?.ClientOrderId is { } clientId)
         {
-            _byClientId[(order.AccountId, clientId)] = order;
+            row.HasClientOrderId = true;
+            _clientOrderIds[e.OrderId] = clientId;
+            if (row.AccountId >= 0)
+            {
+                _byClientId[(row.AccountId, clientId)] = e.OrderId;
+            }
         }
 
-        if (!_byWallet.TryGetValue(order.WalletId, out var ids))
+        if (!_byWallet.TryGetValue(row.WalletId, out var ids))
         {
             ids = new OrderIdList();
-            _byWallet[order.WalletId] = ids;
+            _byWallet[row.WalletId] = ids;
         }
 
-        ids.Add(order.EngineId);
+        ids.Add(e.OrderId);
     }
 
-    /// <summary>One string per token id for all the orders naming it, instead of each request's own copy kept with its order.</summary>
-    private string Intern(string tokenId)
+    private int NewSlot()
     {
-        if (_tokenIds.TryGetValue(tokenId, out var kept))
+        if (_freshSlot == _chunks.Count * RowsPerChunk)
         {
-            return kept;
+            _chunks.Add(new OrderRow[RowsPerChunk]);
         }
 
-        // Orders are accepted only for listed tokens, so this holds two strings per market.
-        _tokenIds[tokenId] = tokenId;
-        return tokenId;
+        return _freshSlot++;
+    }
+
+    /// <summary>One string per token id and order type for all the orders naming it, as a small index in the row.</summary>
+    private short Intern(string text)
+    {
+        if (_internIndex.TryGetValue(text, out var index))
+        {
+            return index;
+        }
+
+        // Orders are accepted only for listed tokens: two strings per market, and two order types.
+        if (_interned.Count == short.MaxValue)
+        {
+            throw new InvalidOperationException("More distinct token ids than the order history can index.");
+        }
+
+        index = (short)_interned.Count;
+        _interned.Add(text);
+        _internIndex[text] = index;
+        return index;
     }
 
     private void OnTrade(in EngineEvent e)
     {
-        if (Find(e.TakerOrderId) is { } taker)
+        if (_slotByEngineId.TryGetValue(e.TakerOrderId, out var takerSlot))
         {
+            ref var taker = ref Row(takerSlot);
             taker.Filled += e.Size;
             taker.Notional += (Int128)e.Size * e.TakerPrice;
             taker.Cash += e.Amount;
             taker.Fees += e.Fee;
-            taker.AddFill(new OrderFill(e.TradeId, e.Timestamp, e.TakerPrice, e.Size, e.Fee, e.FeeInShares, e.Amount, IsMaker: false, e.MatchType));
+            AddFill(ref taker, new OrderFill(e.TradeId, e.Timestamp, e.TakerPrice, e.Size, e.Fee, e.FeeInShares, e.Amount, IsMaker: false, e.MatchType));
         }
 
-        if (Find(e.MakerOrderId) is { } maker)
+        if (_slotByEngineId.TryGetValue(e.MakerOrderId, out var makerSlot))
         {
+            ref var maker = ref Row(makerSlot);
             maker.Filled += e.Size;
             maker.Notional += (Int128)e.Size * e.MakerPrice;
             maker.Cash += e.OtherAmount;
-            maker.AddFill(new OrderFill(e.TradeId, e.Timestamp, e.MakerPrice, e.Size, 0, false, e.OtherAmount, IsMaker: true, e.MatchType));
+            AddFill(ref maker, new OrderFill(e.TradeId, e.Timestamp, e.MakerPrice, e.Size, 0, false, e.OtherAmount, IsMaker: true, e.MatchType));
         }
     }
 
-    private void Finish(OrderRecord order, OrderStatus status, CancelReason? reason, long timestamp)
+    // Most orders that fill at all fill once: the first fill is kept in the row and a list is made only for a second one.
+    private void AddFill(ref OrderRow row, in OrderFill fill)
+    {
+        if (row.FillCount == 0)
+        {
+            row.FirstFill = fill;
+        }
+        else if (row.FillCount < MaxFillsPerOrder)
+        {
+            if (!_moreFills.TryGetValue(row.EngineId, out var more))
+            {
+                more = [];
+                _moreFills[row.EngineId] = more;
+            }
+
+            more.Add(fill);
+        }
+
+        row.FillCount++;
+    }
+
+    private void Finish(ref OrderRow order, OrderStatus status, CancelReason? reason, long timestamp)
     {
         if (order.IsFinished)
         {
@@ -374,7 +543,8 @@ public sealed class OrderHistory
         }
 
         order.Status = status;
-        order.CancelReason = reason;
+        order.HasCancelReason = reason.HasValue;
+        order.CancelReason = reason.GetValueOrDefault();
         order.UpdatedAtMs = timestamp;
         order.Remaining = 0;
         if (order.Budget > 0)
@@ -393,39 +563,40 @@ public sealed class OrderHistory
         var cap = order.WalletId < Api.SystemAccounts.FirstUserWallet ? MaxFinishedPerSystemWallet : MaxFinishedPerWallet;
         while (finished.Count > cap)
         {
+            // May reuse no slot that `order` refers to: the order just finished is the newest in the queue, never dequeued here.
             Forget(finished.Dequeue());
-        }
-    }
-
-    /// <summary>Drops <paramref name="engineId"/> if it has finished: for a state that keeps no history, such as the
-    /// projection writer's shadow once the order's last row is written (a finished order never changes again).</summary>
-    public void ForgetIfFinished(long engineId)
-    {
-        if (_byEngineId.TryGetValue(engineId, out var order) && order.IsFinished)
-        {
-            Forget(engineId);
         }
     }
 
     private void Forget(long engineId)
     {
-        if (!_byEngineId.Remove(engineId, out var order))
+        if (!_slotByEngineId.Remove(engineId, out var slot))
         {
             return;
         }
 
-        _byPublicId.Remove(order.PublicId);
-        if (order.ClientOrderId is { } clientId
-            && _byClientId.TryGetValue((order.AccountId, clientId), out var bound)
-            && ReferenceEquals(bound, order))
+        ref var row = ref Row(slot);
+        _slotByKey.Remove(row.Key);
+        if (row.HasClientOrderId && _clientOrderIds.Remove(engineId, out var clientId)
+            && row.AccountId >= 0
+            && _byClientId.TryGetValue((row.AccountId, clientId), out var bound)
+            && bound == engineId)
         {
-            _byClientId.Remove((order.AccountId, clientId));
+            _byClientId.Remove((row.AccountId, clientId));
         }
 
-        if (_byWallet.TryGetValue(order.WalletId, out var ids))
+        if (row.FillCount > 1)
+        {
+            _moreFills.Remove(engineId);
+        }
+
+        if (_byWallet.TryGetValue(row.WalletId, out var ids))
         {
             ids.Remove(engineId);
         }
+
+        row = default;
+        _freeSlots.Push(slot);
     }
 }
 

@@ -1,3 +1,4 @@
+using Polysim.ClobApi.Api.Orders;
 using Polysim.ClobApi.Hosting;
 using Polysim.ClobApi.Projections;
 using Polysim.MatchingEngine;
@@ -110,5 +111,94 @@ public sealed class OrderHistoryTests
         Assert.Equal(OrderHistory.MaxFillsPerOrder + 10, order.FillCount);
         Assert.Equal((OrderHistory.MaxFillsPerOrder + 10) * 2 * Share, order.Filled);
         Assert.Equal(OrderStatus.PartiallyFilled, order.Status);
+    }
+
+    [Fact]
+    public void Orders_spread_over_several_chunks_with_reused_slots_are_each_found_with_their_own_fields()
+    {
+        var (state, apply) = NewState();
+        var count = OrderHistory.RowsPerChunk * 3;
+        var placed = new List<(long Id, int Price, long Shares, string ClientId)>();
+        for (var i = 0; i < count; i++)
+        {
+            var (price, shares) = (100 * (1 + (i % 98)), (5 + (i % 7)) * Share);
+            placed.Add((Place(state, apply, $"a-{i}", price, shares), price, shares, $"a-{i}"));
+        }
+
+        // Free the slots of every other order, then place as many again: the new orders take the freed slots first.
+        var forgotten = new List<(long Id, string PublicId, string ClientId)>();
+        for (var i = 0; i < count; i += 2)
+        {
+            var (id, _, _, clientId) = placed[i];
+            var outcome = apply(Command.Cancel(0, 0, Wallet, id));
+            Assert.True(outcome.Accepted, $"{i} {id} {outcome.Code} {state.Orders.Find(id)?.Status}");
+            forgotten.Add((id, state.Orders.Find(id)!.PublicId, clientId));
+            state.Orders.ForgetIfFinished(id);
+        }
+
+        placed = [.. placed.Where((_, i) => i % 2 == 1)];
+        for (var i = 0; i < count; i++)
+        {
+            var (price, shares) = (9_000 - (100 * (i % 80)), (8 + (i % 5)) * Share);
+            placed.Add((Place(state, apply, $"b-{i}", price, shares), price, shares, $"b-{i}"));
+        }
+
+        Assert.Equal(placed.Count, state.Orders.Count);
+        foreach (var (id, price, shares, clientId) in placed)
+        {
+            var order = state.Orders.Find(id)!;
+            Assert.Equal((id, price, shares, clientId, OrderStatus.Open), (order.EngineId, order.Price, order.Quantity, order.ClientOrderId, order.Status));
+            Assert.Equal(PublicIds.Order(id), order.PublicId);
+            Assert.Equal(id, state.Orders.FindByPublicId(order.PublicId)!.EngineId);
+            Assert.Equal(id, state.Orders.FindByPublicId(order.PublicId.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal))!.EngineId);
+            Assert.Equal(id, state.Orders.FindByClientOrderId(Account, clientId)!.EngineId);
+        }
+
+        foreach (var (id, publicId, clientId) in forgotten)
+        {
+            Assert.Null(state.Orders.Find(id));
+            Assert.Null(state.Orders.FindByPublicId(publicId));
+            Assert.Null(state.Orders.FindByClientOrderId(Account, clientId));
+        }
+    }
+
+    [Fact]
+    public void A_chunk_of_order_rows_stays_under_the_large_object_threshold()
+    {
+        var bytes = OrderHistory.RowsPerChunk * System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRow>();
+
+        Assert.InRange(bytes, 40_000, 84_999);
+    }
+
+    [Theory]
+    [InlineData("0x", false)]
+    [InlineData("0x00", false)]
+    [InlineData("1x0000000000000000000000000000000000000000000000000000000000000000", false)]
+    [InlineData("0x000000000000000000000000000000000000000000000000000000000000000g", false)]
+    [InlineData("0x00000000000000000000000000000000000000000000000000000000000000000", false)]
+    [InlineData("0X00000000000000000000000000000000000000000000000000000000000000aB", true)]
+    [InlineData("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", true)]
+    public void An_order_key_parses_only_0x_and_64_hex_digits_and_prints_them_back_in_lowercase(string text, bool valid)
+    {
+        Assert.Equal(valid, OrderKey.TryParse(text, out var key));
+        if (valid)
+        {
+            Assert.Equal("0x" + text[2..].ToLowerInvariant(), key.ToString());
+        }
+    }
+
+    [Fact]
+    public void Listing_a_wallet_with_a_filter_yields_only_the_matching_orders_newest_first()
+    {
+        var (state, apply) = NewState();
+        var cancelled = Place(state, apply, null, price: 1_000);
+        apply(Command.Cancel(0, 0, Wallet, cancelled));
+        var low = Place(state, apply, null, price: 1_100);
+        var high = Place(state, apply, null, price: 1_200);
+
+        Assert.Equal([high, low], state.Orders.ListWallet(Wallet, filter: new OrderFilter(OpenOnly: true)).Select(o => o.EngineId));
+        Assert.Equal([cancelled], state.Orders.ListWallet(Wallet, filter: new OrderFilter(Status: OrderStatus.Cancelled)).Select(o => o.EngineId));
+        Assert.Equal([low], state.Orders.ListWallet(Wallet, before: high, filter: new OrderFilter(Side: Side.Buy, Market: 1, OpenOnly: true)).Select(o => o.EngineId));
+        Assert.Empty(state.Orders.ListWallet(Wallet, filter: new OrderFilter(Side: Side.Sell)));
     }
 }

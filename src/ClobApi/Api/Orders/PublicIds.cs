@@ -13,16 +13,15 @@ namespace Polysim.ClobApi.Api.Orders;
 public static class PublicIds
 {
     /// <summary>The public id of the order with engine id <paramref name="engineOrderId"/>.</summary>
-    /// <remarks>Made once per order placed (and per order a reply names), so nothing but the string itself is allocated.</remarks>
-    public static string Order(long engineOrderId) =>
-        string.Create(66, engineOrderId, static (chars, id) =>
-        {
-            Span<byte> digest = stackalloc byte[32];
-            Digest("polysim/order/"u8, id, digest);
-            chars[0] = '0';
-            chars[1] = 'x';
-            Convert.TryToHexStringLower(digest, chars[2..], out _);
-        });
+    public static string Order(long engineOrderId) => OrderKey(engineOrderId).ToString();
+
+    /// <summary>The 32 bytes of <see cref="Order"/>'s id, for keeping without a string.</summary>
+    public static Projections.OrderKey OrderKey(long engineOrderId)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        Digest("polysim/order/"u8, engineOrderId, digest);
+        return Projections.OrderKey.FromBytes(digest);
+    }
 
     /// <summary>The public id of the engine's trade number <paramref name="engineTradeId"/> (a version-4-shaped UUID).</summary>
     public static string Trade(long engineTradeId) =>

@@ -288,7 +288,7 @@ public static class PolyTradingEndpoints
                     continue;
                 }
 
-                if (ctx.State.Orders.FindByPublicId(intent.PublicId!) is not null)
+                if (ctx.State.Orders.ContainsPublicId(intent.PublicId!))
                 {
                     results[i] = (null, new PolyFailure(400, "INVALID_ORDER_DUPLICATED", $"order {intent.PublicId} is invalid. Duplicated."));
                     continue;
@@ -521,9 +521,9 @@ public static class PolyTradingEndpoints
             var matching = new List<OrderRecord>();
             if (offset >= 0)
             {
-                foreach (var order in state.Orders.ListWallet(credential.WalletId))
+                foreach (var order in state.Orders.ListWallet(credential.WalletId, filter: new OrderFilter(OpenOnly: true)))
                 {
-                    if (order.IsFinished || (id.Length > 0 && !string.Equals(order.PublicId, id, StringComparison.OrdinalIgnoreCase)))
+                    if ((id.Length > 0 && !string.Equals(order.PublicId, id, StringComparison.OrdinalIgnoreCase)))
                     {
                         continue;
                     }
