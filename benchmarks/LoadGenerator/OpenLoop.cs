@@ -42,6 +42,12 @@ internal sealed class PhaseResult(string name, int kinds)
 
     public TimeSpan GeneratorCpu { get; set; }
 
+    /// <summary>The generator's own collections during the phase, gen 0/1/2: each pause delays sends and counts as latency.</summary>
+    public int[] GeneratorGcs { get; set; } = [0, 0, 0];
+
+    /// <summary>Time the generator's own GC paused it during the phase.</summary>
+    public TimeSpan GeneratorGcPause { get; set; }
+
     public long ErrorCount => Errors.Values.Sum();
 
     /// <summary>Pairs of (planned send time from the phase start, latency), µs, in completion order.</summary>
@@ -138,6 +144,8 @@ internal static class OpenLoop
         var next = 0L;
         var late = 0L;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        int[] gcs0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var pause0 = GC.GetTotalPauseDuration();
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         result.StartedAt = DateTime.UtcNow.AddMilliseconds(10);
         var lastEnd = start;
@@ -369,6 +377,8 @@ internal static class OpenLoop
         result.LateSends = late;
         result.Elapsed = TimeSpan.FromSeconds((double)(lastEnd - start) / Stopwatch.Frequency);
         result.GeneratorCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        result.GeneratorGcs = [GC.CollectionCount(0) - gcs0[0], GC.CollectionCount(1) - gcs0[1], GC.CollectionCount(2) - gcs0[2]];
+        result.GeneratorGcPause = GC.GetTotalPauseDuration() - pause0;
         result.Timeline = timeline[..timelineAt];
         return result;
     }

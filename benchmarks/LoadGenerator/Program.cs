@@ -138,6 +138,7 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine($"== {p.Name}: planned {p.Planned:N0} at {p.Planned / Math.Max(1e-9, p.Elapsed.TotalSeconds):N0}/s achieved " +
             $"({p.Completed:N0} completed in {p.Elapsed.TotalSeconds:F2} s), late sends {p.LateSends:N0}, generator CPU {p.GeneratorCpu.TotalSeconds:F1} s, " +
+            $"generator GCs {string.Join('/', p.GeneratorGcs)} pausing it {p.GeneratorGcPause.TotalMilliseconds:F0} ms, " +
             $"started {p.StartedAt:HH:mm:ss.fff} UTC");
         Console.WriteLine($"   latency from planned send (ms): p50 {Ms(h.GetValueAtPercentile(50))}  p90 {Ms(h.GetValueAtPercentile(90))}  " +
             $"p99 {Ms(h.GetValueAtPercentile(99))}  p99.9 {Ms(h.GetValueAtPercentile(99.9))}  max {Ms(h.GetMaxValue())}  mean {h.GetMean() / 1000:F3}");
@@ -188,6 +189,7 @@ internal static class Report
             ["expected_refusals"] = r.Phase.Expected,
             ["late_sends"] = r.Phase.LateSends,
             ["generator_cpu_s"] = r.Phase.GeneratorCpu.TotalSeconds,
+            ["generator_gc_pause_ms"] = r.Phase.GeneratorGcPause.TotalMilliseconds,
             ["allocated_bytes_per_request"] = r.Before is null || r.After is null ? null : (r.After.AllocatedBytes - r.Before.AllocatedBytes) / (double)Math.Max(1, r.Phase.Completed),
             ["server_cpu_us_per_request"] = r.Before is null || r.After is null ? null : (r.After.CpuMs - r.Before.CpuMs) * 1000.0 / Math.Max(1, r.Phase.Completed),
             ["engine_thread_cpu_us_per_request"] = r.Before is null || r.After is null ? null : (r.After.EngineThreadCpuMs - r.Before.EngineThreadCpuMs) * 1000.0 / Math.Max(1, r.Phase.Completed),
