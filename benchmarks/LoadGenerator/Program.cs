@@ -41,6 +41,11 @@ try
         $"rate {options.Rate:N0}/s, duration {options.Duration.TotalSeconds:N0} s, warm-up {options.Warmup.TotalSeconds:N0} s, " +
         $"{options.Accounts} accounts × {options.Markets} markets, mix rest/cancel/marketable {options.RestPercent}/{options.CancelPercent}/{100 - options.RestPercent - options.CancelPercent}, " +
         $"{options.Connections} connections; generator GC {(GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs");
+    if (MachineConditions.DamonMonitors() is { Count: > 0 } damon)
+    {
+        // Not ours to change, but it decides the tail on the machines this was measured on: say so beside every figure.
+        Console.WriteLine($"machine: kernel DAMON monitor {string.Join("; ", damon)} — expect a stall every interval (docs/PERFORMANCE.md, session 10)");
+    }
     var workload = await Workload.SetUpAsync(options, url, handler);
     using var client = new LeanHttpClient(url, options.Connections);
     Console.WriteLine("set-up done (markets listed, accounts opened, books seeded)");
@@ -200,6 +205,7 @@ internal static class Report
             ["rate"] = options.Rate,
             ["duration_s"] = options.Duration.TotalSeconds,
             ["at_utc"] = DateTime.UtcNow.ToString("O", Inv),
+            ["damon_monitors"] = MachineConditions.DamonMonitors(),
             ["phases"] = phases,
         });
     }
