@@ -170,7 +170,9 @@ public sealed class RedisRateLimitStoreTests : IDisposable
     [Fact]
     public async Task Slots_a_process_took_ahead_lapse_after_two_lease_windows_unused()
     {
-        var store = await NewWarmStoreAsync(TimeSpan.FromMilliseconds(10));
+        // A 100 ms window: with 10 ms, a scheduling stall of 20 ms between two requests (seen on the CI machine) lapsed the
+        // slots before the second could spend one.
+        var store = await NewWarmStoreAsync(TimeSpan.FromMilliseconds(100));
         RateLimitRule[] rules = [new(1_000_000, Second), new(60_000_000, Minute)];
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromMilliseconds(250))
@@ -189,7 +191,7 @@ public sealed class RedisRateLimitStoreTests : IDisposable
         await store.AcquireAsync("lapse", rules);
         Assert.Equal(calls, store.RedisCalls);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(60));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
         await store.AcquireAsync("lapse", rules);
 
         Assert.Equal(calls + 1, store.RedisCalls);
