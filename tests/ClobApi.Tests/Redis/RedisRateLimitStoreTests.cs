@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Polysim.ClobApi.Api.RateLimiting;
 using Polysim.ClobApi.Redis;
 
@@ -15,7 +16,7 @@ public sealed class RedisRateLimitStoreTests : IDisposable
 
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
-    private RedisRateLimitStore NewStore(TimeSpan? lease = null)
+    private RedisRateLimitStore NewStore(TimeSpan? lease = null, TimeProvider? time = null)
     {
         var options = new RedisOptions { ConnectionString = RedisKit.ConnectionString, KeyPrefix = _prefix };
         if (lease is { } l)
@@ -25,13 +26,13 @@ public sealed class RedisRateLimitStoreTests : IDisposable
 
         var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
-        return new RedisRateLimitStore(connection, TimeProvider.System);
+        return new RedisRateLimitStore(connection, time ?? TimeProvider.System);
     }
 
     // Connected and the script loaded, so timed loops measure requests, not the connect.
-    private async Task<RedisRateLimitStore> NewWarmStoreAsync(TimeSpan? lease = null)
+    private async Task<RedisRateLimitStore> NewWarmStoreAsync(TimeSpan? lease = null, TimeProvider? time = null)
     {
-        var store = NewStore(lease);
+        var store = NewStore(lease, time);
         await store.AcquireAsync("warm-up", [new RateLimitRule(1, Second)]);
         return store;
     }
@@ -147,37 +148,40 @@ public sealed class RedisRateLimitStoreTests : IDisposable
         Assert.Equal(requests, store.RedisCalls - before);
     }
 
+    // The lease's clock is the process's (the limit itself runs on Redis's): on a fake one these tests see exactly the request
+    // rate they make, however slowly a busy machine runs them. Each request advances it by 0.1 ms, 10,000 requests a second.
+    private static readonly TimeSpan Step = TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond / 10);
+
     [Fact]
     public async Task A_busy_key_takes_slots_ahead_in_one_call_and_spends_them_before_calling_again()
     {
-        var store = await NewWarmStoreAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await NewWarmStoreAsync(time: time);
         RateLimitRule[] rules = [new(1_000_000, Second), new(60_000_000, Minute)];
 
         var before = store.RedisCalls;
-        var requests = 0;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromMilliseconds(600))
+        const int requests = 3_000;
+        for (var i = 0; i < requests; i++)
         {
             Assert.True((await store.AcquireAsync("busy", rules)).Allowed);
-            requests++;
+            time.Advance(Step);
         }
 
         var calls = store.RedisCalls - before;
         Assert.True(calls * 2 < requests, $"{calls} Redis calls for {requests} requests");
-
     }
 
     [Fact]
     public async Task Slots_a_process_took_ahead_lapse_after_two_lease_windows_unused()
     {
-        // A 100 ms window: with 10 ms, a scheduling stall of 20 ms between two requests (seen on the CI machine) lapsed the
-        // slots before the second could spend one.
-        var store = await NewWarmStoreAsync(TimeSpan.FromMilliseconds(100));
+        var lease = TimeSpan.FromMilliseconds(10);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = await NewWarmStoreAsync(lease, time);
         RateLimitRule[] rules = [new(1_000_000, Second), new(60_000_000, Minute)];
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromMilliseconds(250))
+        for (var i = 0; i < 2_500; i++)
         {
             await store.AcquireAsync("lapse", rules);
+            time.Advance(Step);
         }
 
         // Up to the next call that takes slots ahead; the request after it spends one of them without a call.
@@ -185,13 +189,14 @@ public sealed class RedisRateLimitStoreTests : IDisposable
         while (store.RedisCalls == calls)
         {
             await store.AcquireAsync("lapse", rules);
+            time.Advance(Step);
         }
 
         calls = store.RedisCalls;
         await store.AcquireAsync("lapse", rules);
         Assert.Equal(calls, store.RedisCalls);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        time.Advance((2 * lease) + Step);
         await store.AcquireAsync("lapse", rules);
 
         Assert.Equal(calls + 1, store.RedisCalls);
