@@ -41,57 +41,34 @@ public readonly record struct OrderFill(
 /// objects, and a snapshot does not follow later changes.</remarks>
 public sealed class OrderRecord
 {
-    private readonly OrderFill _firstFill;
+    // A copy of the row: the history may change or reuse its own after this snapshot is taken.
+    private readonly OrderRow _row;
     private readonly OrderFill[]? _moreFills;
-    private readonly OrderKey _key;
     private string? _publicId;
 
     internal OrderRecord(in OrderRow row, string tokenId, string orderType, string? clientOrderId, OrderFill[]? moreFills)
     {
-        _firstFill = row.FirstFill;
+        _row = row;
         _moreFills = moreFills;
-        _key = row.Key;
-        EngineId = row.EngineId;
-        AccountId = row.AccountId;
-        WalletId = row.WalletId;
-        Market = row.Market;
         TokenId = tokenId;
-        ClientOrderId = clientOrderId;
         OrderType = orderType;
-        Outcome = row.Outcome;
-        Side = row.Side;
-        Price = row.Price;
-        Quantity = row.Quantity;
-        Budget = row.Budget;
-        TimeInForce = row.TimeInForce;
-        PostOnly = row.PostOnly;
-        ExpirationMs = row.ExpirationMs;
-        CreatedAtMs = row.CreatedAtMs;
-        UpdatedAtMs = row.UpdatedAtMs;
-        Status = row.Status;
-        CancelReason = row.HasCancelReason ? row.CancelReason : null;
-        Filled = row.Filled;
-        Remaining = row.Remaining;
-        Notional = row.Notional;
-        Cash = row.Cash;
-        Fees = row.Fees;
-        FillCount = row.FillCount;
+        ClientOrderId = clientOrderId;
     }
 
     /// <summary>Engine order id.</summary>
-    public long EngineId { get; }
+    public long EngineId => _row.EngineId;
 
     /// <summary>Public id ("0x" + 64 lowercase hex).</summary>
-    public string PublicId => _publicId ??= _key.ToString();
+    public string PublicId => _publicId ??= _row.Key.ToString();
 
     /// <summary>Owning account, or -1 when the order was placed without an <see cref="OrderSubmitted"/> record (system orders).</summary>
-    public int AccountId { get; }
+    public int AccountId => _row.AccountId;
 
     /// <summary>Wallet (engine account) it trades for.</summary>
-    public int WalletId { get; }
+    public int WalletId => _row.WalletId;
 
     /// <summary>Engine market id.</summary>
-    public int Market { get; }
+    public int Market => _row.Market;
 
     /// <summary>Token id the client named (uint256 decimal); empty for orders placed without metadata (look it up by market).</summary>
     public string TokenId { get; }
@@ -103,65 +80,65 @@ public sealed class OrderRecord
     public string OrderType { get; }
 
     /// <summary>YES or NO token.</summary>
-    public Outcome Outcome { get; }
+    public Outcome Outcome => _row.Outcome;
 
     /// <summary>BUY or SELL.</summary>
-    public Side Side { get; }
+    public Side Side => _row.Side;
 
     /// <summary>Own-token limit price (1e-4).</summary>
-    public int Price { get; }
+    public int Price => _row.Price;
 
     /// <summary>Size in micro-shares; for a budget BUY, what the budget buys at the limit until it finishes, then what it bought.</summary>
-    public long Quantity { get; }
+    public long Quantity => _row.Quantity;
 
     /// <summary>Micro-USDC budget of a BUY sized as an amount, else 0.</summary>
-    public long Budget { get; }
+    public long Budget => _row.Budget;
 
     /// <summary>GTC, GTD, FOK or FAK.</summary>
-    public TimeInForce TimeInForce { get; }
+    public TimeInForce TimeInForce => _row.TimeInForce;
 
     /// <summary>Whether it was post-only.</summary>
-    public bool PostOnly { get; }
+    public bool PostOnly => _row.PostOnly;
 
     /// <summary>GTD expiration, Unix ms; 0 for none.</summary>
-    public long ExpirationMs { get; }
+    public long ExpirationMs => _row.ExpirationMs;
 
     /// <summary>Submission time, Unix ms.</summary>
-    public long CreatedAtMs { get; }
+    public long CreatedAtMs => _row.CreatedAtMs;
 
     /// <summary>Time of the last change, Unix ms.</summary>
-    public long UpdatedAtMs { get; }
+    public long UpdatedAtMs => _row.UpdatedAtMs;
 
     /// <summary>Where it stands.</summary>
-    public OrderStatus Status { get; }
+    public OrderStatus Status => _row.Status;
 
     /// <summary>Why it left the book, for <see cref="OrderStatus.Cancelled"/> and <see cref="OrderStatus.Expired"/>.</summary>
-    public CancelReason? CancelReason { get; }
+    public CancelReason? CancelReason => _row.HasCancelReason ? _row.CancelReason : null;
 
     /// <summary>Micro-shares filled.</summary>
-    public long Filled { get; }
+    public long Filled => _row.Filled;
 
     /// <summary>Micro-shares still open (0 once finished).</summary>
-    public long Remaining { get; }
+    public long Remaining => _row.Remaining;
 
     /// <summary>Σ fill size × own price, in 1e-10 USDC.</summary>
-    public Int128 Notional { get; }
+    public Int128 Notional => _row.Notional;
 
     /// <summary>Σ micro-USDC paid (BUY) or received net of fees (SELL).</summary>
-    public long Cash { get; }
+    public long Cash => _row.Cash;
 
     /// <summary>Σ taker fees: micro-shares for a BUY, micro-USDC for a SELL.</summary>
-    public long Fees { get; }
+    public long Fees => _row.Fees;
 
     /// <summary>How many fills the order has had (<see cref="Fills"/> keeps at most <see cref="OrderHistory.MaxFillsPerOrder"/>).</summary>
-    public int FillCount { get; }
+    public int FillCount => _row.FillCount;
 
     /// <summary>The first fills, oldest first.</summary>
     public IReadOnlyList<OrderFill> Fills => FillCount switch
     {
         0 => [],
-        _ when _moreFills is null => [_firstFill],
-        _ => [_firstFill, .. _moreFills],
+        _ when _moreFills is null => [_row.FirstFill],
+        _ => [_row.FirstFill, .. _moreFills],
     };
 
     /// <summary>Whether the order can no longer trade.</summary>
