@@ -65,6 +65,30 @@ public sealed class MirrorServerTests
             $"book never showed asks {string.Join(",", askSizes)}: {await BookAsync(client)}");
     }
 
+    /// <summary>Waits until the WebSocket's own book dump has been applied, not only the REST seed.</summary>
+    /// <remarks>The mirror seeds over REST and then subscribes; the subscription's dump is a second snapshot, and a
+    /// snapshot rightly forgets what users consumed. A fill placed before it lands would be undone by it.</remarks>
+    private static async Task WaitForStreamSnapshotAsync(TestServer server)
+    {
+        var mirror = server.Services.GetRequiredService<MirrorHostedService>().Mirror;
+        Assert.NotNull(mirror);
+        using var admin = server.AdminClient();
+        Assert.True(
+            await EventuallyAsync(async () =>
+            {
+                var stats = mirror.Stats;
+                if (stats.Frames < 1)
+                {
+                    return false;
+                }
+
+                var row = (await JsonAsync(await admin.GetAsync("/v1/admin/liquidity"))).GetProperty("data").EnumerateArray()
+                    .Single(r => r.GetProperty("condition_id").GetString() == Condition);
+                return row.GetProperty("mirror").GetProperty("events").GetInt64() >= stats.Events;
+            }, 20_000),
+            $"the stream's book dump was never applied: {mirror.Stats}");
+    }
+
     [Fact]
     public async Task A_mirrored_market_is_listed_under_its_real_ids_shows_the_external_book_and_fills_a_users_order_against_it()
     {
@@ -78,6 +102,7 @@ public sealed class MirrorServerTests
         Assert.Equal([Yes, No], market.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("token_id").GetString()));
 
         await WaitForBookAsync(client, ["75.5"]);
+        await WaitForStreamSnapshotAsync(server);
         var book = await BookAsync(client);
         Assert.Equal(["0.605", "0.61"], Column(book.GetProperty("bids"), "price"));
         Assert.Equal(["40", "120"], Column(book.GetProperty("bids"), "size"));
