@@ -27,6 +27,10 @@ internal static class RedisKit
         var settings = Orders.OrdersKit.Settings();
         settings["ConnectionStrings:Redis"] = connection ?? ConnectionString;
         settings["Polysim:Redis:KeyPrefix"] = prefix;
+
+        // As the Redis pass does for every server (ServerFixture): on two busy cores a call can stall past the 1 s default,
+        // and a read would then quietly take the in-process fallback instead of Redis. Outage tests pass their own timeout.
+        settings["Polysim:Redis:TimeoutMs"] = "5000";
         foreach (var (k, v) in extra ?? [])
         {
             settings[k] = v;

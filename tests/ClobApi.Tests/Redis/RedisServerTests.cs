@@ -46,6 +46,7 @@ public sealed class RedisServerTests
         }));
         var account = await server.CreateAccountAsync("free");
         using var client = server.KeyClient(account.ApiKey);
+        using var redis = RedisKit.Connect();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
@@ -53,7 +54,6 @@ public sealed class RedisServerTests
             statuses.Add((await client.GetAsync("/v1/account/balance")).StatusCode);
         }
 
-        using var redis = RedisKit.Connect();
         var keys = redis.GetServers()[0].Keys(pattern: prefix + "rl:*").ToList();
 
         Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
