@@ -138,8 +138,15 @@ internal static class OpenLoop
         var timeoutTicks = Stopwatch.Frequency * 30;
         var giveUpTicks = Stopwatch.Frequency * 60;
         var checkTicks = Stopwatch.Frequency / 10;
-        var queue = new Queue<(long Planned, Request Request)>();
+        var queue = new Queue<(long Planned, Request Request)>(4_096);
         var ready = new int[256];
+        var timeline = new long[total * 2];
+        var timelineAt = 0;
+
+        // Everything the phase needs is allocated above; a collection now, not one owed from set-up or the last phase,
+        // keeps the generator's own pauses (which delay sends, and a late send counts as latency) out of the phase.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var outstanding = 0L;
         var next = 0L;
         var late = 0L;
@@ -150,8 +157,6 @@ internal static class OpenLoop
         result.StartedAt = DateTime.UtcNow.AddMilliseconds(10);
         var lastEnd = start;
         var nextCheck = start + checkTicks;
-        var timeline = new long[total * 2];
-        var timelineAt = 0;
 
         void Finish(long planned, Result r, long end = 0)
         {

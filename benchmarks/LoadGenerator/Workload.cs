@@ -25,10 +25,18 @@ internal sealed class Workload
     public const int Health = 3;
     public static readonly string[] KindNames = ["rest", "cancel", "marketable", "healthz"];
 
+    /// <summary>Length of an order id: "0x" and 64 hex digits.</summary>
+    private const int OrderIdLength = 66;
+
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly Options _options;
     private readonly Queue<byte[]>[] _resting;
+
+    // The generator shares the machine with the server it measures and its own collections delay sends: an order id's
+    // array goes back to this pool once its cancel was answered, and refusal outcomes are formatted once each.
+    private readonly Stack<byte[]> _idPool = new();
+    private readonly List<(int Status, byte[] Code, string Outcome)> _outcomes = [];
 
     // Every request on the wire, prepared before the run: [account][body] for placements, [account] for the rest.
     private readonly byte[][][] _restRequests;
@@ -116,7 +124,7 @@ internal sealed class Workload
                     throw new InvalidOperationException($"Seeding failed: {(int)response.StatusCode} {Encoding.UTF8.GetString(bytes)}");
                 }
 
-                if (OrderId(bytes) is { } id)
+                if (workload.OrderId(bytes) is { } id)
                 {
                     workload._resting[a].Enqueue(id);
                 }
@@ -163,6 +171,12 @@ internal sealed class Workload
     /// <summary>Judges an answer; a resting placement's order id joins its account's cancel queue.</summary>
     public Result Classify(in Request request, int status, ReadOnlySpan<byte> code, ReadOnlySpan<byte> body)
     {
+        if (request.CancelId is { Length: OrderIdLength } spent)
+        {
+            // Its bytes went on the wire when the request was sent.
+            _idPool.Push(spent);
+        }
+
         if (status is >= 200 and <= 299)
         {
             if (request.Kind == Rest && OrderId(body) is { } id)
@@ -173,7 +187,7 @@ internal sealed class Workload
             return new Result(request.Kind, true, null, false);
         }
 
-        var failure = new Result(request.Kind, false, $"{status.ToString(CultureInfo.InvariantCulture)} {Encoding.ASCII.GetString(code)}", false);
+        var failure = new Result(request.Kind, false, Outcome(status, code), false);
         // A marketable order filled it first (400), or it finished so long ago that the server's order history forgot it
         // (404: the projection keeps the newest 10,000 finished orders per wallet, which an overloaded run's backlog of
         // cancels can fall behind).
@@ -182,7 +196,7 @@ internal sealed class Workload
             : failure;
     }
 
-    private static byte[]? OrderId(ReadOnlySpan<byte> body)
+    private byte[]? OrderId(ReadOnlySpan<byte> body)
     {
         var marker = "\"order_id\":\""u8;
         var at = body.IndexOf(marker);
@@ -193,7 +207,33 @@ internal sealed class Workload
 
         var rest = body[(at + marker.Length)..];
         var end = rest.IndexOf((byte)'"');
-        return end <= 0 ? null : rest[..end].ToArray();
+        if (end <= 0)
+        {
+            return null;
+        }
+
+        var id = end == OrderIdLength && _idPool.TryPop(out var pooled) ? pooled : new byte[end];
+        rest[..end].CopyTo(id);
+        return id;
+    }
+
+    private string Outcome(int status, ReadOnlySpan<byte> code)
+    {
+        foreach (var (s, c, outcome) in _outcomes)
+        {
+            if (s == status && code.SequenceEqual(c))
+            {
+                return outcome;
+            }
+        }
+
+        var text = $"{status.ToString(CultureInfo.InvariantCulture)} {Encoding.ASCII.GetString(code)}";
+        if (_outcomes.Count < 64)
+        {
+            _outcomes.Add((status, code.ToArray(), text));
+        }
+
+        return text;
     }
 
     private ulong Mix(long i)
