@@ -147,6 +147,7 @@ internal static class Report
             $"started {p.StartedAt:HH:mm:ss.fff} UTC");
         Console.WriteLine($"   latency from planned send (ms): p50 {Ms(h.GetValueAtPercentile(50))}  p90 {Ms(h.GetValueAtPercentile(90))}  " +
             $"p99 {Ms(h.GetValueAtPercentile(99))}  p99.9 {Ms(h.GetValueAtPercentile(99.9))}  max {Ms(h.GetMaxValue())}  mean {h.GetMean() / 1000:F3}");
+        Console.WriteLine($"   requests over 10 ms: {p.CountOver(10_000):N0}, over 15 ms: {p.CountOver(15_000):N0} (a p99 within a line allows {p.Completed / 100:N0})");
         Console.WriteLine("   p99 per second (ms): " + string.Join(' ', p.P99PerSecond().Select(v => (v / 1000.0).ToString("F1", Inv))));
         var kinds = string.Join(", ", Workload.KindNames.Select((n, i) => (n, p.Ok[i])).Where(x => x.Item2 > 0).Select(x => $"{x.n} {x.Item2:N0}"));
         Console.WriteLine($"   ok: {kinds}; expected refusals (cancel lost to a fill): {p.Expected:N0}" +
@@ -190,6 +191,8 @@ internal static class Report
             ["p99_ms"] = r.Phase.Latency.GetValueAtPercentile(99) / 1000.0,
             ["p99_9_ms"] = r.Phase.Latency.GetValueAtPercentile(99.9) / 1000.0,
             ["max_ms"] = r.Phase.Latency.GetMaxValue() / 1000.0,
+            ["over_10_ms"] = r.Phase.CountOver(10_000),
+            ["over_15_ms"] = r.Phase.CountOver(15_000),
             ["errors"] = r.Phase.ErrorCount,
             ["expected_refusals"] = r.Phase.Expected,
             ["late_sends"] = r.Phase.LateSends,
