@@ -92,10 +92,8 @@ public sealed class TestServer : IAsyncDisposable
 
         if (TestMode.Redis)
         {
-            // The pass runs many servers at once on two cores: a call stalled past the 1 s default there is the machine, not
-            // an outage, and would turn an unrelated test's write into a 503. Outage tests set their own timeout (below).
             args.Add("--Polysim:Redis:TimeoutMs");
-            args.Add("5000");
+            args.Add(Redis.RedisKit.BusyMachineTimeoutMs);
         }
 
         foreach (var (key, value) in _settings)

@@ -18,6 +18,11 @@ internal static class RedisKit
             : throw new InvalidOperationException(
                 "ConnectionStrings__Redis is not set: the Redis tests need a real Redis (scripts/test.sh starts one and exports it).");
 
+    /// <summary>The Redis call timeout (ms) every test server gets: tests run many servers at once on two cores, where a
+    /// call can stall past the 1 s default; that is the machine, not an outage, and it would turn a write into a 503 or send
+    /// a read to the in-process fallback instead of Redis. Outage tests pass their own, shorter timeout.</summary>
+    public const string BusyMachineTimeoutMs = "5000";
+
     /// <summary>A key prefix no other test uses.</summary>
     public static string UniquePrefix() => "polysim-test:" + Guid.NewGuid().ToString("n")[..12] + ":";
 
@@ -27,10 +32,7 @@ internal static class RedisKit
         var settings = Orders.OrdersKit.Settings();
         settings["ConnectionStrings:Redis"] = connection ?? ConnectionString;
         settings["Polysim:Redis:KeyPrefix"] = prefix;
-
-        // As the Redis pass does for every server (ServerFixture): on two busy cores a call can stall past the 1 s default,
-        // and a read would then quietly take the in-process fallback instead of Redis. Outage tests pass their own timeout.
-        settings["Polysim:Redis:TimeoutMs"] = "5000";
+        settings["Polysim:Redis:TimeoutMs"] = BusyMachineTimeoutMs;
         foreach (var (k, v) in extra ?? [])
         {
             settings[k] = v;
